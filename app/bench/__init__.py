@@ -1,0 +1,1 @@
+"""Benchmarks and accuracy measurement over the shared speech set (`whisperdesk bench`)."""

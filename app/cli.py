@@ -1,0 +1,60 @@
+"""The `whisperdesk` command: subcommands for headless use; no arguments opens the window.
+
+Never imports Qt unless the window is asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from app.commands.common import UserError, error
+from audio.contract import ContractError
+from audio.errors import AudioError
+from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled
+
+# Modules under app/commands that each register subcommands.
+COMMAND_MODULES = ("transcribe", "info")
+
+EXPECTED_ERRORS = (UserError, AudioError, ContractError, ModelNotFoundError, ModelIntegrityError, OSError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="whisperdesk",
+        description="Streaming speech transcription with frozen Whisper models, offline. "
+        "Run without arguments to open the window.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"app.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    if not argv or argv[0].startswith("--screenshot") or argv[0] in {"--view", "--gui"}:
+        from app.launch import launch_gui  # imports Qt only here
+
+        return launch_gui(argv)
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        build_parser().print_help()
+        return 2
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except TranscriptionCancelled:
+        error("cancelled")
+        return 130
+    except EXPECTED_ERRORS as exc:
+        error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Arguments and helpers shared by subcommands (model choice, errors, progress)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from inference.loader import LoadedModel, load_model
+from inference.models import DEFAULT_MODEL
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+def add_model_args(parser: argparse.ArgumentParser) -> None:
+    """--model, --device, --compute-type, --allow-download, --cpu-threads."""
+    group = parser.add_argument_group("model")
+    group.add_argument("--model", default=DEFAULT_MODEL, help="tiny.en (default), base, or a CTranslate2 model folder")
+    group.add_argument(
+        "--device", default="auto", choices=("auto", "cpu", "cuda"), help="auto: CUDA if visible, else CPU"
+    )
+    group.add_argument("--compute-type", default=None, help="default int8 on CPU, int8_float16 on CUDA")
+    group.add_argument("--cpu-threads", type=int, default=0, help="CTranslate2 threads (0 = its default)")
+    group.add_argument(
+        "--allow-download", action="store_true", help="let a hub model name download (never done otherwise)"
+    )
+
+
+def load_from_args(args: argparse.Namespace) -> LoadedModel:
+    """Load the model the arguments name."""
+    try:
+        return load_model(
+            args.model,
+            device=args.device,
+            compute_type=args.compute_type,
+            allow_download=args.allow_download,
+            cpu_threads=args.cpu_threads,
+        )
+    except ValueError as exc:  # bad device / compute type from CTranslate2 or pick_device
+        raise UserError(str(exc).splitlines()[0]) from None
+
+
+def error(message: str) -> None:
+    """Print one error line on stderr."""
+    print(f"whisperdesk: error: {message}", file=sys.stderr)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, enabled: bool | None = None) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._last = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = int(fraction * 100)
+        if not self.enabled or percent == self._last:
+            return
+        self._last = percent
+        filled = int(self.WIDTH * fraction)
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {percent:3d}%")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self._last >= 0:
+            sys.stderr.write("\n")
+            sys.stderr.flush()

@@ -1,0 +1,36 @@
+"""`whisperdesk models` and `whisperdesk devices`: what can be used on this machine."""
+
+from __future__ import annotations
+
+import argparse
+
+from audio.devices import list_input_devices
+from inference.models import list_models
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    models = subparsers.add_parser("models", help="list available models, where they come from, their size")
+    models.set_defaults(func=run_models)
+    devices = subparsers.add_parser("devices", help="list input devices with their native rate and channels")
+    devices.set_defaults(func=run_devices)
+
+
+def run_models(args: argparse.Namespace) -> int:
+    print(f"{'model':<10} {'status':<13} {'size':>9}  source / location")
+    for row in list_models():
+        size = f"{row.size_bytes / 1e6:.1f} MB" if row.size_bytes else "-"
+        status = "available" if row.available else "not installed"
+        print(f"{row.name:<10} {status:<13} {size:>9}  {row.source}: {row.detail}")
+    print("any CTranslate2 model folder also works: --model /path/to/folder")
+    return 0
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    devices = list_input_devices()
+    if not devices:
+        print("no input devices found (no microphone, or the sound server is not running)")
+        return 1
+    for dev in devices:
+        mark = "*" if dev.is_default else " "
+        print(f"{mark} {dev.index:3d}  {dev.name}  [{dev.host_api}]  {dev.sample_rate} Hz, {dev.channels} ch")
+    return 0

@@ -1,0 +1,68 @@
+"""`whisperdesk transcribe FILE...`: files to text, subtitles or JSON, one failure never stops the rest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.commands.common import ProgressBar, add_model_args, error, load_from_args
+from app.file_jobs import FileResult, transcribe_file
+from audio.contract import ContractError
+from audio.errors import AudioError
+from inference.exports import FORMATS, get_writer
+from inference.options import TranscribeOptions
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("transcribe", help="transcribe audio/video files")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    add_model_args(parser)
+    parser.add_argument("--language", default=None, help="language code (default: detect; en for .en models)")
+    parser.add_argument("--beam-size", type=int, default=5)
+    parser.add_argument("--no-vad", action="store_true", help="do not skip silence with Silero VAD")
+    parser.add_argument("--format", default="txt", choices=FORMATS)
+    parser.add_argument("--output-dir", type=Path, default=None, help="write FILE.<format> here instead of stdout")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    parser.set_defaults(func=run)
+
+
+def options_from_args(args: argparse.Namespace) -> TranscribeOptions:
+    return TranscribeOptions(language=args.language, beam_size=args.beam_size, vad_filter=not args.no_vad)
+
+
+def emit(result: FileResult, fmt: str, output_dir: Path | None) -> None:
+    """Write one result to stdout (JSON as one line) or to OUTPUT_DIR/<stem>.<fmt>."""
+    record = result.to_record()
+    if output_dir is None:
+        if fmt == "json":
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            sys.stdout.write(get_writer(fmt)(result.transcript.segments, record))
+            sys.stdout.flush()
+        return
+    output_dir.mkdir(parents=True, exist_ok=True)
+    target = output_dir / f"{Path(result.file).stem}.{fmt}"
+    target.write_text(get_writer(fmt)(result.transcript.segments, record), encoding="utf-8")
+    print(f"{result.file} -> {target}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load_from_args(args)
+    options = options_from_args(args)
+    failures = 0
+    for file in args.files:
+        bar = ProgressBar(Path(file).name, enabled=False if args.no_progress else None)
+        try:
+            result = transcribe_file(file, loaded, options, progress=bar)
+        except (AudioError, ContractError) as exc:
+            bar.close()
+            error(f"{file}: {exc}")
+            failures += 1
+            continue
+        bar.close()
+        if not result.transcript.text:
+            print(f"whisperdesk: warning: {file}: no speech found", file=sys.stderr)
+        emit(result, args.format, args.output_dir)
+    return 1 if failures else 0

@@ -1,0 +1,90 @@
+"""One file through the whole pipeline (decode -> convert -> contract -> model), Qt-free.
+
+The CLI, the GUI's file queue and the benchmarks all call `transcribe_file`, so they
+share every step.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from audio.decode import NativeFormat, decode_to_contract
+from inference.loader import LoadedModel
+from inference.options import TranscribeOptions
+from inference.pipeline import pipeline_record
+from inference.results import Segment, Transcript
+from inference.transcribe import transcribe
+
+DECODE_SHARE = 0.1  # fraction of a file's progress bar given to decoding
+
+ProgressFn = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """A transcribed file with the facts needed to trust and reproduce it."""
+
+    file: str
+    transcript: Transcript
+    native: NativeFormat
+    processing_s: float
+    model: LoadedModel
+
+    @property
+    def rtf(self) -> float:
+        return self.processing_s / self.transcript.duration_s if self.transcript.duration_s else 0.0
+
+    def to_record(self) -> dict:
+        """The JSON object printed by `transcribe --format json` and written by JSON export."""
+        info = self.model.info
+        return {
+            "file": self.file,
+            "text": self.transcript.text,
+            "language": self.transcript.language,
+            "language_probability": self.transcript.language_probability,
+            "duration_s": round(self.transcript.duration_s, 3),
+            "processing_s": round(self.processing_s, 3),
+            "rtf": round(self.rtf, 4),
+            "model": info.name,
+            "model_sha256": info.sha256,
+            "device": info.device,
+            "compute_type": info.compute_type,
+            "input": {
+                "sample_rate": self.native.sample_rate,
+                "channels": self.native.channels,
+                "codec": self.native.codec,
+                "sample_format": self.native.sample_format,
+                "container": self.native.container,
+                "duration_s": self.native.duration_s,
+            },
+            "pipeline": pipeline_record(info),
+            "segments": [asdict(s) for s in self.transcript.segments],
+        }
+
+
+def transcribe_file(
+    path: str | os.PathLike[str],
+    loaded: LoadedModel,
+    options: TranscribeOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    on_segment: Callable[[Segment], None] | None = None,
+) -> FileResult:
+    """Decode, convert and transcribe one file; progress covers both stages (0..1)."""
+    started = time.perf_counter()
+
+    def decode_progress(fraction: float) -> None:
+        if progress:
+            progress(DECODE_SHARE * fraction)
+
+    def model_progress(fraction: float) -> None:
+        if progress:
+            progress(DECODE_SHARE + (1 - DECODE_SHARE) * fraction)
+
+    audio, native = decode_to_contract(path, progress=decode_progress)
+    transcript = transcribe(loaded, audio, options or TranscribeOptions(), model_progress, cancel, on_segment)
+    return FileResult(str(path), transcript, native, time.perf_counter() - started, loaded)

@@ -1,0 +1,128 @@
+"""File decoding with PyAV at the file's native rate and layout, fed block by block to
+the shared StreamConverter (never FFmpeg's or faster-whisper's resampler).
+
+Only the 16 kHz mono output is kept whole; native-rate audio lives one block at a time,
+so a one-hour 48 kHz stereo file never sits in memory decoded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from audio.constants import DTYPE, SAMPLE_RATE
+from audio.contract import PcmAudio
+from audio.convert import StreamConverter, check_native_format, to_float32
+from audio.errors import DecodeError
+
+ProgressFn = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class NativeFormat:
+    """What the file really holds, before conversion."""
+
+    sample_rate: int
+    channels: int
+    codec: str
+    sample_format: str
+    duration_s: float | None
+    container: str
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise DecodeError("no such file")
+    if path.is_dir():
+        raise DecodeError("is a directory, not a file")
+    if not os.access(path, os.R_OK):
+        raise DecodeError("permission denied")
+    if path.stat().st_size == 0:
+        raise DecodeError("empty file (0 bytes)")
+
+
+def _open(path: Path) -> tuple[av.container.InputContainer, av.audio.stream.AudioStream]:
+    _check_path(path)
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except av.error.FFmpegError as exc:
+        raise DecodeError(f"not a readable audio/video file ({_ffmpeg_reason(exc)})") from None
+    if not container.streams.audio:
+        container.close()
+        raise DecodeError("has no audio stream")
+    return container, container.streams.audio[0]
+
+
+def _ffmpeg_reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+
+
+def _format_of(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> NativeFormat:
+    duration = None
+    if stream.duration is not None and stream.time_base is not None:
+        duration = float(stream.duration * stream.time_base)
+    elif container.duration is not None:
+        duration = container.duration / av.time_base
+    ctx = stream.codec_context
+    return NativeFormat(
+        sample_rate=int(ctx.sample_rate or 0),
+        channels=int(ctx.channels or 0),
+        codec=ctx.name,
+        sample_format=ctx.format.name if ctx.format else "unknown",
+        duration_s=duration,
+        container=container.format.name,
+    )
+
+
+def probe(path: str | os.PathLike[str]) -> NativeFormat:
+    """Read the native format of a file's first audio stream without decoding it."""
+    container, stream = _open(Path(path))
+    with container:
+        return _format_of(container, stream)
+
+
+def frame_to_block(frame: av.AudioFrame) -> np.ndarray:
+    """A decoded frame as (frames, channels) float32, with our own integer scaling."""
+    data = frame.to_ndarray()
+    channels = len(frame.layout.channels)
+    block = data.T if frame.format.is_planar else data.reshape(-1, channels)
+    return to_float32(block)
+
+
+def iter_native_blocks(path: str | os.PathLike[str]) -> Iterator[tuple[NativeFormat, np.ndarray]]:
+    """Yield (format, block) for each decoded frame at the file's native rate and layout."""
+    container, stream = _open(Path(path))
+    with container:
+        fmt = _format_of(container, stream)
+        check_native_format(fmt.sample_rate, fmt.channels)
+        try:
+            for frame in container.decode(stream):
+                if frame.sample_rate != fmt.sample_rate or len(frame.layout.channels) != fmt.channels:
+                    raise DecodeError("sample rate or channel layout changes mid-stream")
+                yield fmt, frame_to_block(frame)
+        except av.error.FFmpegError as exc:
+            raise DecodeError(f"corrupt or truncated audio ({_ffmpeg_reason(exc)})") from None
+
+
+def decode_to_contract(
+    path: str | os.PathLike[str], progress: ProgressFn | None = None
+) -> tuple[PcmAudio, NativeFormat]:
+    """Decode a whole file to 16 kHz mono contract audio through the shared converter."""
+    converter: StreamConverter | None = None
+    parts: list[np.ndarray] = []
+    for fmt, block in iter_native_blocks(path):
+        if converter is None:
+            converter = StreamConverter(fmt.sample_rate, fmt.channels)
+        parts.append(converter.process(block))
+        if progress and fmt.duration_s:
+            progress(min(1.0, converter.frames_in / fmt.sample_rate / fmt.duration_s))
+    if converter is None or converter.frames_in == 0:
+        raise DecodeError("contains no audio samples (zero-length audio)")
+    parts.append(converter.flush())
+    samples = np.concatenate(parts).astype(DTYPE, copy=False)
+    return PcmAudio(samples, SAMPLE_RATE, 1), fmt

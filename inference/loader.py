@@ -1,0 +1,85 @@
+"""Loading a resolved model on the right device with the right quantization."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ctranslate2
+from faster_whisper import WhisperModel
+
+from inference.fingerprint import model_fingerprint
+from inference.models import DEFAULT_MODEL, resolve_model
+
+CPU_COMPUTE_TYPE = "int8"
+CUDA_COMPUTE_TYPE = "int8_float16"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which exact frozen artifact runs where: shown in the UI and stored with every result."""
+
+    name: str
+    path: str
+    source: str
+    sha256: str | None
+    device: str
+    compute_type: str
+    multilingual: bool
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A loaded faster-whisper model and the facts about it."""
+
+    model: WhisperModel
+    info: ModelInfo
+
+
+def cuda_available() -> bool:
+    """True when CTranslate2 sees at least one CUDA device."""
+    try:
+        return ctranslate2.get_cuda_device_count() > 0
+    except Exception:
+        return False
+
+
+def pick_device(device: str = "auto", compute_type: str | None = None) -> tuple[str, str]:
+    """`auto` = CUDA (int8_float16) when a GPU is visible, else CPU (int8); explicit choices win."""
+    if device not in {"auto", "cpu", "cuda"}:
+        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
+    if device == "auto":
+        device = "cuda" if cuda_available() else "cpu"
+    elif device == "cuda" and not cuda_available():
+        raise ValueError("device 'cuda' was asked for, but CTranslate2 sees no CUDA GPU")
+    default = CUDA_COMPUTE_TYPE if device == "cuda" else CPU_COMPUTE_TYPE
+    return device, compute_type or default
+
+
+def load_model(
+    name_or_path: str = DEFAULT_MODEL,
+    device: str = "auto",
+    compute_type: str | None = None,
+    allow_download: bool = False,
+    cpu_threads: int = 0,
+) -> LoadedModel:
+    """Resolve, load and fingerprint a model; raises ModelNotFoundError with what to install."""
+    resolved = resolve_model(name_or_path, allow_download=allow_download)
+    device, compute_type = pick_device(device, compute_type)
+    model = WhisperModel(
+        resolved.path,
+        device=device,
+        compute_type=compute_type,
+        cpu_threads=cpu_threads,
+        local_files_only=resolved.is_local,
+    )
+    sha = model_fingerprint(resolved.path) if resolved.is_local else None
+    info = ModelInfo(
+        name=resolved.name,
+        path=resolved.path,
+        source=resolved.source,
+        sha256=sha,
+        device=device,
+        compute_type=compute_type,
+        multilingual=bool(model.model.is_multilingual),
+    )
+    return LoadedModel(model, info)

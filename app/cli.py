@@ -16,7 +16,7 @@ from audio.errors import AudioError
 from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled
 
 # Modules under app/commands that each register subcommands.
-COMMAND_MODULES = ("transcribe", "info")
+COMMAND_MODULES = ("transcribe", "info", "live", "bench", "contract_demo")
 
 EXPECTED_ERRORS = (UserError, AudioError, ContractError, ModelNotFoundError, ModelIntegrityError, OSError)
 

@@ -1,0 +1,9 @@
+"""PLACEHOLDER: being written (bench live)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    subparsers.add_parser("live", help="(not written yet)").set_defaults(func=lambda args: 2)

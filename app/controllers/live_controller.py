@@ -1,0 +1,364 @@
+"""The live view's logic: pick a microphone, start and stop a live session off the GUI
+thread, show committed text and the partial tail, autosave, export, recover.
+
+Talks to the window only through LiveView; the audio source, the session and the device
+list are passed in (LiveBackends), so tests replay files with no microphone and no window.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+from app.autosave import Autosaver, SavedSession
+from app.controllers.messages import one_line
+from app.controllers.model_controller import ModelController
+from app.controllers.views import LiveStats, LiveView
+from app.export_files import export_transcript
+from app.live_session import LiveSession, SessionMetrics
+from app.live_transcript import LiveTranscript
+from app.settings_model import AppSettings
+from app.tasks import Emit, TaskRunner
+from audio.capture import MicrophoneSource
+from audio.devices import InputDevice, list_input_devices
+from audio.errors import AudioError
+from audio.file_source import FileSource
+from audio.sources import AudioSource
+from inference.loader import LoadedModel
+from inference.pipeline import pipeline_record
+from inference.stream_events import Commit, Level, Partial, StreamError, Summary
+from inference.streaming import StreamingOptions
+
+IDLE, STARTING, RUNNING, STOPPING = "idle", "starting", "running", "stopping"
+SPEED_EVERY_S = 1.0  # seconds between real-time-factor updates during a session
+NO_DEVICE = "No microphone found: connect one and press Refresh, or use Dictate from file…"
+
+
+class Session(Protocol):
+    """What the controller needs from app.live_session.LiveSession."""
+
+    def run(self) -> Summary: ...
+
+    def stop(self) -> None: ...
+
+    @property
+    def metrics(self) -> SessionMetrics: ...
+
+
+@dataclass(frozen=True)
+class _Started:
+    """Worker -> GUI: the source is open and the session runs."""
+
+
+@dataclass(frozen=True)
+class _Speed:
+    """Worker -> GUI: the session's real-time factor so far."""
+
+    rtf: float
+
+
+SessionFactory = Callable[[AudioSource, LoadedModel, StreamingOptions, Callable[[object], None]], Session]
+
+
+def _microphone(device: int | None) -> AudioSource:
+    return MicrophoneSource(device=device)
+
+
+def _file_source(path: str, realtime: bool) -> AudioSource:
+    return FileSource(path, realtime=realtime)
+
+
+def _session(
+    source: AudioSource, loaded: LoadedModel, options: StreamingOptions, on_event: Callable[[object], None]
+) -> Session:
+    return LiveSession(source, loaded, options=options, on_event=on_event)
+
+
+@dataclass(frozen=True)
+class LiveBackends:
+    """What the live controller opens; tests pass file-backed or failing ones."""
+
+    list_devices: Callable[[], list[InputDevice]] = list_input_devices
+    microphone: Callable[[int | None], AudioSource] = _microphone
+    file_source: Callable[[str, bool], AudioSource] = _file_source
+    session: SessionFactory = _session
+
+
+class _SessionSlot:
+    """Lets the GUI thread stop a session the worker thread may not have created yet."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._session: Session | None = None
+        self.stopped = False
+
+    def attach(self, session: Session) -> bool:
+        """Register the session; False when stop came first (the session must not run)."""
+        with self._lock:
+            self._session = session
+            return not self.stopped
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            session = self._session
+        if session is not None:
+            session.stop()
+
+
+class LiveController:
+    """One live transcript across start/stop rounds, autosaved while it grows."""
+
+    def __init__(
+        self,
+        view: LiveView,
+        models: ModelController,
+        runner: TaskRunner,
+        autosaver: Autosaver,
+        settings: Callable[[], AppSettings],
+        backends: LiveBackends | None = None,
+    ) -> None:
+        self.transcript = LiveTranscript()
+        self.state = IDLE
+        self.devices: list[InputDevice] = []
+        self.device_name = ""
+        self.source_name = ""
+        self.last_summary: Summary | None = None
+        self._view = view
+        self._models = models
+        self._runner = runner
+        self._autosaver = autosaver
+        self._settings = settings
+        self._backends = backends or LiveBackends()
+        self._slot: _SessionSlot | None = None
+        self._recovered: SavedSession | None = None
+        self._latency: float | None = None
+        self._rtf: float | None = None
+        self._exported_at: int | None = None  # piece count when last saved by the user
+
+    # devices -------------------------------------------------------------------------------
+
+    def refresh_devices(self) -> None:
+        """List microphones; no PortAudio or no device becomes a message, never an exception."""
+        try:
+            self.devices = self._backends.list_devices()
+        except AudioError as exc:
+            self.devices = []
+            self._view.set_devices([], "")
+            self._view.show_audio_problem(f"Microphone unavailable: {one_line(exc)}")
+            return
+        names = [d.name for d in self.devices]
+        wanted = self._settings().input_device
+        default = next((d.name for d in self.devices if d.is_default), names[0] if names else "")
+        self.device_name = wanted if wanted in names else default
+        self._view.set_devices(self.devices, self.device_name)
+        self._view.show_audio_problem("" if self.devices else NO_DEVICE)
+
+    def select_device(self, name: str) -> None:
+        self.device_name = name
+
+    def _device_index(self) -> int | None:
+        return next((d.index for d in self.devices if d.name == self.device_name), None)
+
+    # start / stop --------------------------------------------------------------------------
+
+    def toggle(self) -> None:
+        """Start dictating from the chosen microphone, or stop."""
+        if self.state == IDLE:
+            self.start_microphone()
+        else:
+            self.stop()
+
+    def start_microphone(self) -> None:
+        if not self.devices:
+            self._view.show_live_error(NO_DEVICE)
+            return
+        index = self._device_index()
+        self._start(lambda: self._backends.microphone(index), self.device_name or "default microphone")
+
+    def start_file(self, path: str | os.PathLike[str], realtime: bool = True) -> None:
+        """Dictate from a file replayed as a microphone (in real time, or as fast as possible)."""
+        self._start(lambda: self._backends.file_source(str(path), realtime), Path(path).name)
+
+    def stop(self) -> None:
+        """Stop capturing; the session flushes its last words as commits before it ends."""
+        if self.state == STARTING and self._slot is None:
+            self._set_state(IDLE)  # still waiting for the model: nothing runs yet
+        elif self.state in (STARTING, RUNNING) and self._slot is not None:
+            self._set_state(STOPPING)
+            self._slot.stop()
+
+    def _start(self, make_source: Callable[[], AudioSource], label: str) -> None:
+        if self.state != IDLE:
+            return
+        self.source_name = label
+        self._latency = self._rtf = None
+        self._view.show_live_error("")
+        self._set_state(STARTING)
+        self._models.with_model(lambda loaded: self._run(make_source, loaded), self._model_failed)
+
+    def _model_failed(self, message: str) -> None:
+        if self.state == STARTING:
+            self._set_state(IDLE)
+            self._view.show_live_error(f"Cannot start: {message}")
+
+    def _run(self, make_source: Callable[[], AudioSource], loaded: LoadedModel) -> None:
+        if self.state != STARTING:
+            return  # stopped while the model loaded
+        slot = self._slot = _SessionSlot()
+        options = self._settings().streaming_options()
+        self.transcript.begin_session()
+        self._view.set_partial("")
+        session_factory = self._backends.session
+
+        def work(emit: Emit) -> Summary | None:
+            source = make_source()
+            sessions: list[Session] = []
+            next_speed = [0.0]
+
+            def on_event(event: object) -> None:
+                emit(event)
+                now = time.monotonic()
+                if isinstance(event, (Partial, Commit)) and sessions and now >= next_speed[0]:
+                    next_speed[0] = now + SPEED_EVERY_S
+                    metrics = sessions[0].metrics
+                    if metrics.audio_s > 0:
+                        emit(_Speed(metrics.processing_s / metrics.audio_s))
+
+            try:
+                session = session_factory(source, loaded, options, on_event)
+                sessions.append(session)
+                if not slot.attach(session):
+                    return None
+                emit(_Started())
+                return session.run()
+            finally:
+                source.close()
+
+        self._runner.submit(work, on_done=self._ended, on_error=self._crashed, on_event=self._on_event)
+
+    def _ended(self, summary: Summary | None) -> None:
+        if summary is not None:
+            self.last_summary = summary
+            self._view.show_live_stats(self._stats(summary))
+        self._session_over()
+
+    def _crashed(self, exc: BaseException) -> None:
+        """The source could not be opened (its error names the device or file) or the session failed."""
+        self._view.show_live_error(one_line(exc))
+        self._session_over()
+
+    def _session_over(self) -> None:
+        self._slot = None
+        self.transcript.end_session()
+        self._view.set_partial("")
+        self._view.show_level(-120.0, -120.0)
+        if not self.transcript.is_empty():
+            self._autosaver.update(self.transcript.pieces, "", force=True)
+        self._set_state(IDLE)
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self._view.set_live_state(state, self.source_name)
+
+    # events --------------------------------------------------------------------------------
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, Level):
+            self._view.show_level(event.rms_dbfs, event.peak_dbfs)
+            self._autosaver.tick()
+        elif isinstance(event, Partial):
+            self.transcript.set_partial(event)
+            self._view.set_partial(self.transcript.partial)
+            self._note_latency(event.latency_s)
+            self._autosaver.update(self.transcript.pieces, self.transcript.partial)
+        elif isinstance(event, Commit):
+            added = self.transcript.add_commit(event)
+            if added:
+                self._view.append_committed(added, self.transcript.partial)
+            else:
+                self._view.set_partial(self.transcript.partial)
+            self._note_latency(event.latency_s)
+            self._autosaver.update(self.transcript.pieces, self.transcript.partial, force=True)
+            for problem in self._autosaver.errors():
+                self._view.show_live_error(problem)
+        elif isinstance(event, _Speed):
+            self._rtf = event.rtf
+            self._view.show_live_stats(LiveStats(latency_s=self._latency, rtf=self._rtf))
+        elif isinstance(event, StreamError):
+            self._view.show_live_error(event.message)
+        elif isinstance(event, _Started) and self.state == STARTING:
+            self._set_state(RUNNING)
+
+    def _note_latency(self, latency_s: float) -> None:
+        self._latency = latency_s
+        self._view.show_live_stats(LiveStats(latency_s=latency_s, rtf=self._rtf))
+
+    def _stats(self, summary: Summary) -> LiveStats:
+        latency = summary.latency_median_s if summary.latency_median_s is not None else self._latency
+        return LiveStats(latency_s=latency, rtf=summary.rtf, audio_s=summary.audio_s)
+
+    # transcript actions --------------------------------------------------------------------
+
+    def copy_text(self) -> str:
+        """Everything shown, for the clipboard."""
+        return self.transcript.full_text
+
+    def clear(self) -> None:
+        self.transcript.clear()
+        self._exported_at = None
+        self._view.set_transcript("", "")
+        self._autosaver.discard()
+
+    def export(self, path: str | os.PathLike[str], fmt: str) -> Path:
+        """Save the transcript as `fmt`; once saved it no longer needs recovering."""
+        segments = self.transcript.segments()
+        record: dict[str, object] = {"source": "live", "text": self.transcript.text}
+        if self._models.loaded is not None:
+            record["pipeline"] = pipeline_record(self._models.loaded.info)
+        record["segments"] = [asdict(s) for s in segments]
+        written = export_transcript(path, fmt, segments, record)
+        self._exported_at = len(self.transcript.pieces)
+        if self.state == IDLE:
+            self._autosaver.discard()
+        return written
+
+    @property
+    def unsaved(self) -> bool:
+        """True when the transcript has words the user has not saved."""
+        return not self.transcript.is_empty() and self._exported_at != len(self.transcript.pieces)
+
+    # recovery ------------------------------------------------------------------------------
+
+    def check_recovery(self) -> None:
+        """Offer the newest transcript an earlier run did not save."""
+        self._recovered = self._autosaver.recoverable()
+        self._view.offer_restore(self._recovered)
+
+    def restore(self) -> None:
+        saved = self._recovered
+        if saved is None:
+            return
+        self.transcript.restore(saved.pieces, saved.partial)
+        self._view.set_transcript(self.transcript.text, self.transcript.partial)
+        self._autosaver.update(self.transcript.pieces, self.transcript.partial, force=True)
+        self._autosaver.forget(saved)
+        self.check_recovery()
+
+    def discard_recovery(self) -> None:
+        if self._recovered is not None:
+            self._autosaver.forget(self._recovered)
+        self.check_recovery()
+
+    def shutdown(self) -> None:
+        """The window closes (after stop() and the session's end): keep an unsaved transcript on disk."""
+        if self.unsaved:
+            self._autosaver.update(self.transcript.pieces, self.transcript.partial, force=True)
+        else:
+            self._autosaver.discard()
+        self._autosaver.flush()

@@ -1,0 +1,86 @@
+"""The few methods each controller calls on the window (its whole view surface)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from app.autosave import SavedSession
+from app.file_jobs import FileResult
+from app.file_queue import JobState
+from audio.devices import InputDevice
+from inference.loader import ModelInfo
+
+
+class ModelPhase(Enum):
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ModelState:
+    """What the window shows about the model: loading, ready (with its info) or failed (with why)."""
+
+    phase: ModelPhase
+    name: str
+    info: ModelInfo | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class LiveStats:
+    """The live status line's numbers; None until known."""
+
+    latency_s: float | None = None
+    rtf: float | None = None
+    audio_s: float | None = None
+
+
+class ModelView(Protocol):
+    def show_model_state(self, state: ModelState) -> None: ...
+
+
+class FilesView(Protocol):
+    def add_job(self, job_id: int, name: str, path: str) -> None: ...
+
+    def update_job(self, job_id: int, state: JobState, progress: float, message: str) -> None: ...
+
+    def remove_jobs(self, job_ids: list[int]) -> None: ...
+
+    def show_result(self, job_id: int | None, result: FileResult | None) -> None: ...
+
+    def queue_idle(self) -> None:
+        """Nothing is queued or running any more."""
+        ...
+
+
+class LiveView(Protocol):
+    def set_devices(self, devices: list[InputDevice], selected: str) -> None: ...
+
+    def show_audio_problem(self, message: str) -> None:
+        """Why the microphone cannot be used ("" when it can)."""
+        ...
+
+    def set_live_state(self, state: str, source: str) -> None:
+        """`state` is one of IDLE, STARTING, RUNNING, STOPPING (live_controller); `source` names the input."""
+        ...
+
+    def set_transcript(self, committed: str, partial: str) -> None: ...
+
+    def append_committed(self, text: str, partial: str) -> None:
+        """Add final words and show `partial` as the new tail, in one update."""
+        ...
+
+    def set_partial(self, text: str) -> None: ...
+
+    def show_level(self, rms_dbfs: float, peak_dbfs: float) -> None: ...
+
+    def show_live_stats(self, stats: LiveStats) -> None: ...
+
+    def show_live_error(self, message: str) -> None: ...
+
+    def offer_restore(self, saved: SavedSession | None) -> None:
+        """Offer to restore a recovered transcript (None hides the offer)."""
+        ...

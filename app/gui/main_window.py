@@ -1,0 +1,386 @@
+"""The main window: the live and files views in tabs, menus and shortcuts, drops anywhere,
+the model state banner, settings, and a dock kept for the input-contract demo.
+
+It builds the controllers, connects the views' signals to them and shows what they report;
+the logic itself is in app/controllers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from importlib.resources import files as package_files
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.autosave import Autosaver
+from app.controllers.files_controller import FilesController
+from app.controllers.live_controller import LiveBackends, LiveController
+from app.controllers.model_controller import ModelController
+from app.controllers.views import ModelPhase, ModelState
+from app.export_files import format_of, free_path, with_format
+from app.file_queue import MEDIA_SUFFIXES
+from app.gui.files_panel import FilesPanel
+from app.gui.live_panel import LivePanel
+from app.gui.qt_runner import QtTaskRunner
+from app.gui.settings_dialog import SettingsDialog
+from app.gui.settings_store import SettingsStore
+from app.gui.signals import emit
+from app.gui.widgets import Banner
+from app.model_manager import ModelManager
+from app.settings_model import AppSettings
+from inference.exports import FORMATS
+from inference.models import list_models
+
+LIVE_TAB, FILES_TAB = 0, 1
+EXPORT_FILTERS = {
+    "txt": "Plain text (*.txt)",
+    "srt": "SubRip subtitles (*.srt)",
+    "vtt": "WebVTT subtitles (*.vtt)",
+    "json": "JSON with timings (*.json)",
+}
+MEDIA_FILTER = f"Audio and video ({' '.join(f'*{s}' for s in sorted(MEDIA_SUFFIXES))});;All files (*)"
+SHUTDOWN_WAIT_S = 10.0  # seconds to let running work stop when the window closes
+
+
+def app_icon() -> QIcon:
+    """The window icon from app/resources (loadable from a PyInstaller bundle too)."""
+    resources = package_files("app") / "resources"
+    icon = QIcon()
+    for size in (48, 128, 256):
+        png = resources / f"whisperdesk-{size}.png"
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon
+
+
+@dataclass(frozen=True)
+class WindowDeps:
+    """What the window runs on; tests pass their own (a temporary autosave folder, fake devices)."""
+
+    models: ModelManager = field(default_factory=ModelManager)
+    autosaver: Autosaver | None = None
+    live: LiveBackends = field(default_factory=LiveBackends)
+
+
+class MainWindow(QMainWindow):
+    """Live and files views over one shared model."""
+
+    model_state_changed = Signal(object)
+
+    def __init__(self, store: SettingsStore, deps: WindowDeps | None = None) -> None:
+        super().__init__()
+        deps = deps or WindowDeps()
+        self.store = store
+        self.settings = store.load()
+        self.autosaver = deps.autosaver or Autosaver()
+        self.model_state: ModelState | None = None
+        self._shut_down = False
+        self.setWindowTitle("whisperdesk")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1040, 720)
+        geometry = store.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+        self.runner = QtTaskRunner(self)
+        self.live_panel = LivePanel()
+        self.files_panel = FilesPanel()
+        self.models = ModelController(deps.models, self.runner, self, self.settings.model_spec())
+        self.files = FilesController(
+            self.files_panel, self.models, self.runner, lambda: self.settings.transcribe_options()
+        )
+        self.live = LiveController(
+            self.live_panel, self.models, self.runner, self.autosaver, lambda: self.settings, deps.live
+        )
+
+        self.model_banner = Banner()
+        self.model_banner.add_button("Settings…").clicked.connect(self.open_settings)
+        self.model_banner.add_button("Retry").clicked.connect(self.models.load)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.live_panel, "Live dictation")
+        self.tabs.addTab(self.files_panel, "Files")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.model_banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.contract_demo_dock = QDockWidget("Input-contract demo", self)
+        self.contract_demo_dock.setObjectName("contract_demo_dock")
+        self.contract_demo_dock.setWidget(QLabel("The input-contract demo is not part of this build."))
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.contract_demo_dock)
+        self.contract_demo_dock.hide()
+
+        self._build_menus()
+        self._connect_views()
+
+    # startup -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin loading the model, look for microphones, offer a recovered transcript."""
+        self.models.load()
+        self.live.refresh_devices()
+        self.live.check_recovery()
+
+    # ModelView -----------------------------------------------------------------------------
+
+    def show_model_state(self, state: ModelState) -> None:
+        self.model_state = state
+        if state.phase is ModelPhase.LOADING:
+            text = f"{state.name} · loading…"
+            self.model_banner.show_message(
+                f"Loading model {state.name}… Dictation and file transcription start as soon as it is ready.",
+                "info",
+                buttons=False,
+            )
+        elif state.phase is ModelPhase.READY and state.info is not None:
+            info = state.info
+            device = "GPU" if info.device == "cuda" else info.device.upper()
+            text = f"{info.name} · {device} · {info.compute_type}"
+            self.model_banner.show_message("")
+        else:
+            text = f"{state.name} · not available"
+            self.model_banner.show_message(f"Model '{state.name}' cannot be used: {state.message}", "error")
+        self.live_panel.set_model_text(text)
+        emit(self.model_state_changed, state)
+
+    # menus ---------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable[..., object], shortcut: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&Open files…", self.open_files, "Ctrl+O"))
+        file_menu.addAction(self._action("Add &folder…", self.open_folder))
+        file_menu.addAction(self._action("&Export all transcripts…", lambda: self.export_all(), "Ctrl+Shift+E"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Settings…", self.open_settings, "Ctrl+,"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
+
+        live_menu = bar.addMenu("&Dictation")
+        self.start_stop_action = self._action("&Start / stop", self.live.toggle, "Ctrl+R")
+        live_menu.addAction(self.start_stop_action)
+        live_menu.addAction(self._action("Dictate from &file…", self.dictate_from_file))
+        live_menu.addSeparator()
+        live_menu.addAction(self._action("&Copy all", self.copy_live_text, "Ctrl+Shift+C"))
+        live_menu.addAction(self._action("C&lear", self.clear_live))
+        live_menu.addAction(self._action("Save &as…", self.save_live, "Ctrl+S"))
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self._action("&Live dictation", lambda: self.show_view("live"), "Ctrl+1"))
+        view_menu.addAction(self._action("&Files", lambda: self.show_view("files"), "Ctrl+2"))
+        view_menu.addSeparator()
+        self.contract_demo_action = self._action("Input-&contract demo", self.set_contract_demo_visible, "Ctrl+Shift+D")
+        self.contract_demo_action.setCheckable(True)
+        view_menu.addAction(self.contract_demo_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About whisperdesk", self.show_about))
+
+    def _connect_views(self) -> None:
+        live = self.live_panel
+        live.start_stop_requested.connect(self.live.toggle)
+        live.device_chosen.connect(self.choose_device)
+        live.refresh_requested.connect(self.live.refresh_devices)
+        live.copy_requested.connect(self.copy_live_text)
+        live.clear_requested.connect(self.clear_live)
+        live.save_requested.connect(self.save_live)
+        live.restore_requested.connect(self.live.restore)
+        live.discard_requested.connect(self.live.discard_recovery)
+        files = self.files_panel
+        files.open_requested.connect(self.open_files)
+        files.folder_requested.connect(self.open_folder)
+        files.cancel_requested.connect(self.files.cancel)
+        files.cancel_all_requested.connect(self.files.cancel_all)
+        files.clear_finished_requested.connect(self.files.clear_finished)
+        files.selected.connect(self.files.select)
+        files.export_requested.connect(self.export_file)
+        files.export_all_requested.connect(self.export_all)
+
+    # views ---------------------------------------------------------------------------------
+
+    def show_view(self, name: str) -> None:
+        """Switch to the 'live' or 'files' view."""
+        self.tabs.setCurrentIndex(FILES_TAB if name == "files" else LIVE_TAB)
+
+    def set_contract_demo_visible(self, visible: bool) -> None:
+        """Show or hide the input-contract demo panel (View menu, Ctrl+Shift+D)."""
+        self.contract_demo_dock.setVisible(visible)
+        self.contract_demo_action.setChecked(visible)
+
+    def install_contract_demo(self, widget: QWidget) -> None:
+        """Put the input-contract demo widget in its panel (issue 5 calls this)."""
+        self.contract_demo_dock.setWidget(widget)
+
+    # files ---------------------------------------------------------------------------------
+
+    def add_files(self, paths: list[str]) -> list[int]:
+        """Queue files or folders and show the files view."""
+        ids = self.files.add_paths(paths)
+        self.show_view("files")
+        if ids:
+            self.statusBar().showMessage(f"Added {len(ids)} file{'s' if len(ids) != 1 else ''}", 5000)
+        else:
+            self.statusBar().showMessage("No new audio or video files in what was dropped", 5000)
+        return ids
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.add_files(paths)
+
+    def open_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add audio or video files", "", MEDIA_FILTER)
+        if paths:
+            self.add_files(paths)
+
+    def open_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add every audio or video file in a folder")
+        if folder:
+            self.add_files([folder])
+
+    def export_file(self, job_id: int, fmt: str) -> None:
+        job = self.files.queue.get(job_id)
+        suggested = Path(self.settings.export_dir()) / f"{job.path.stem}.{fmt}"
+        path = self._ask_save_path(f"Export {job.name}", suggested, fmt)
+        if path:
+            self._report_export(lambda: [self.files.export_job(job_id, format_of(path, fmt), path)])
+
+    def export_all(self, fmt: str | None = None) -> None:
+        fmt = fmt or self.files_panel.export_format()
+        if not self.files.queue.done():
+            self.statusBar().showMessage("No finished transcripts to export yet", 5000)
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Export all transcripts to", self.settings.export_dir())
+        if folder:
+            self._report_export(lambda: self.files.export_all(fmt, folder))
+
+    # live ----------------------------------------------------------------------------------
+
+    def choose_device(self, name: str) -> None:
+        self.live.select_device(name)
+        self._save_settings(replace(self.settings, input_device=name))
+
+    def dictate_from_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Dictate from a file (played as a microphone)", "", MEDIA_FILTER)
+        if path:
+            self.show_view("live")
+            self.live.start_file(path, realtime=True)
+
+    def copy_live_text(self) -> None:
+        QApplication.clipboard().setText(self.live.copy_text())
+        self.statusBar().showMessage("Transcript copied", 3000)
+
+    def clear_live(self) -> None:
+        if self.live.unsaved:
+            yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+            answer = QMessageBox.question(
+                self, "Clear transcript", "Clear the transcript? It was not saved.", yes | no, no
+            )
+            if answer != yes:
+                return
+        self.live.clear()
+
+    def save_live(self) -> None:
+        if self.live.transcript.is_empty():
+            self.statusBar().showMessage("Nothing to save yet", 5000)
+            return
+        stamp = time.strftime("%Y-%m-%d %H%M")
+        suggested = free_path(Path(self.settings.export_dir()), f"Dictation {stamp}", "txt")
+        path = self._ask_save_path("Save transcript", suggested, "txt")
+        if path:
+            self._report_export(lambda: [self.live.export(path, format_of(path))])
+
+    # settings ------------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, list_models(), self)
+        if dialog.exec():
+            self.apply_settings(dialog.settings())
+
+    def apply_settings(self, settings: AppSettings) -> None:
+        """Save new settings and load the model they name (freeing the old one)."""
+        self._save_settings(settings)
+        self.models.set_spec(settings.model_spec())
+        self.files.retry()
+
+    def _save_settings(self, settings: AppSettings) -> None:
+        self.settings = settings
+        self.store.save(settings)
+
+    # helpers -------------------------------------------------------------------------------
+
+    def _ask_save_path(self, title: str, suggested: Path, fmt: str) -> str:
+        filters = ";;".join(EXPORT_FILTERS[f] for f in FORMATS)
+        path, chosen = QFileDialog.getSaveFileName(self, title, str(suggested), filters, EXPORT_FILTERS[fmt])
+        if not path:
+            return ""
+        chosen_fmt = next((f for f, text in EXPORT_FILTERS.items() if text == chosen), fmt)
+        return str(path if format_of(path, "") else with_format(path, chosen_fmt))
+
+    def _report_export(self, write: Callable[[], list[Path]]) -> None:
+        try:
+            written = write()
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export failed", str(exc))
+            return
+        where = written[0] if len(written) == 1 else f"{len(written)} files in {written[0].parent}"
+        self.statusBar().showMessage(f"Saved {where}", 8000)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About whisperdesk",
+            "<b>whisperdesk</b><p>Streaming speech transcription, offline, on frozen and quantized "
+            "Whisper models (faster-whisper / CTranslate2).</p>"
+            f"<p>Settings: {self.store.location}<br>Autosave: {self.autosaver.folder}</p>",
+        )
+
+    def shutdown(self) -> None:
+        """Stop capture and file work, wait for the threads, keep an unsaved transcript on disk."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.live.stop()
+        self.files.cancel_all()
+        self.runner.wait_all(SHUTDOWN_WAIT_S)
+        self.live.shutdown()
+        self.autosaver.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.store.save_geometry(self.saveGeometry())
+        self.shutdown()
+        super().closeEvent(event)

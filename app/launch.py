@@ -1,0 +1,111 @@
+"""`whisperdesk` with no subcommand: open the window, or render it to a PNG (`--screenshot`).
+
+Checks for a display before Qt starts, so a machine without one gets instructions instead
+of Qt's abort. Qt is imported only after that check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import sys
+from collections.abc import Mapping
+
+NO_DISPLAY_HELP = """\
+whisperdesk: cannot open the window: {problem}.
+  On a desktop, start whisperdesk from a terminal inside your graphical session.
+  Without a screen, use a virtual one:   xvfb-run -a whisperdesk
+  Save a picture of the window instead:  whisperdesk --screenshot window.png [--view live|files]
+  Or use the command line:               whisperdesk transcribe FILE...   whisperdesk live   whisperdesk --help"""
+
+
+def _x_socket_answers(number: str) -> bool:
+    """True when something listens on the local X socket for display `number` (file or abstract)."""
+    for address in (f"/tmp/.X11-unix/X{number}", f"\0/tmp/.X11-unix/X{number}"):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            try:
+                sock.connect(address)
+            except OSError:
+                continue
+            return True
+    return False
+
+
+def display_problem(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> str | None:
+    """Why Qt could not show a window here, or None when it should be able to."""
+    env = os.environ if env is None else env
+    if env.get("QT_QPA_PLATFORM") or not platform.startswith("linux"):
+        return None  # a platform plugin was chosen explicitly, or the OS always has a screen
+    if env.get("WAYLAND_DISPLAY"):
+        return None
+    display = env.get("DISPLAY", "")
+    if not display:
+        return "no display found (DISPLAY and WAYLAND_DISPLAY are not set)"
+    local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display)
+    if local and not _x_socket_answers(local.group(1)):
+        return f"the X display {display} is not running"
+    return None
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="whisperdesk", description="Open the whisperdesk window.")
+    parser.add_argument("--gui", action="store_true", help="open the window (the default without a subcommand)")
+    parser.add_argument("--screenshot", metavar="PATH", help="run some work, save the window as a PNG, and exit")
+    parser.add_argument("--view", choices=("live", "files"), default="live", help="the view to open or capture")
+    parser.add_argument(
+        "--file",
+        action="append",
+        default=[],
+        metavar="AUDIO",
+        help="with --screenshot: the audio to transcribe (files view) or dictate from (live view); repeatable",
+    )
+    return parser.parse_args(argv)
+
+
+def _hide_offscreen_noise() -> None:
+    """The offscreen plugin warns that it cannot size windows like a window manager; say nothing of it."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(mode, context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+def launch_gui(argv: list[str]) -> int:
+    """Open the window (or take a screenshot); returns the exit status."""
+    args = parse_args(argv)
+    problem = display_problem()
+    if problem:
+        if not args.screenshot:
+            print(NO_DISPLAY_HELP.format(problem=problem), file=sys.stderr)
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    from PySide6.QtWidgets import QApplication
+
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        _hide_offscreen_noise()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("whisperdesk")
+    app.setOrganizationName("whisperdesk")
+    app.setStyle("Fusion")
+
+    if args.screenshot:
+        from app.gui.screenshot import take_screenshot
+
+        return take_screenshot(args.screenshot, args.view, args.file)
+
+    from app.gui.main_window import MainWindow
+    from app.gui.settings_store import SettingsStore
+
+    window = MainWindow(SettingsStore())
+    window.show_view(args.view)
+    window.show()
+    window.start()
+    return app.exec()

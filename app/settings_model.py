@@ -1,0 +1,96 @@
+"""The user's settings as one frozen value, with the flat string form QSettings stores.
+
+Qt-free: app/gui/settings_store.py persists it; controllers read what they need from it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+import platformdirs
+
+from app.model_manager import ModelSpec
+from inference.models import DEFAULT_MODEL
+from inference.options import TranscribeOptions
+from inference.streaming import StreamingOptions
+
+DEVICES = ("auto", "cpu", "cuda")
+COMPUTE_TYPES = ("", "int8", "int8_float32", "int8_float16", "float16", "float32")  # "" = device default
+MIN_STEP_S = 0.2  # seconds: shortest live re-decode step offered
+MAX_STEP_S = 5.0  # seconds: longest live re-decode step offered
+DEFAULT_STEP_S = StreamingOptions().step_s  # seconds between live re-decodes
+
+
+def default_output_dir() -> str:
+    """Where exports go unless the user picks a folder: the Documents folder."""
+    return platformdirs.user_documents_dir()
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """Everything the Settings dialog edits."""
+
+    model: str = DEFAULT_MODEL  # tiny.en, base, or a CTranslate2 model folder
+    device: str = "auto"  # auto (GPU when visible), cpu or cuda
+    compute_type: str = ""  # "" = int8 on CPU, int8_float16 on CUDA
+    language: str = ""  # "" = detect; English-only models always use en
+    step_s: float = DEFAULT_STEP_S  # live policy: seconds between re-decodes of the tail
+    vad: bool = True  # skip silence with Silero VAD
+    output_dir: str = ""  # "" = default_output_dir()
+    input_device: str = ""  # microphone name; "" = the system default
+
+    def model_spec(self) -> ModelSpec:
+        return ModelSpec(self.model, self.device, self.compute_type or None)
+
+    def transcribe_options(self) -> TranscribeOptions:
+        """Options for file transcription."""
+        return TranscribeOptions(language=self.language or None, vad_filter=self.vad)
+
+    def streaming_options(self) -> StreamingOptions:
+        """Options for live dictation: the step, the language, and VAD gating and pause commits."""
+        return StreamingOptions(
+            step_s=self.step_s, language=self.language or None, vad_gate=self.vad, vad_finalize=self.vad
+        )
+
+    def export_dir(self) -> str:
+        return self.output_dir or default_output_dir()
+
+    def to_strings(self) -> dict[str, str]:
+        """Flat key -> string form, the same on every platform's settings backend."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return out
+
+    @classmethod
+    def from_strings(cls, values: Mapping[str, object]) -> AppSettings:
+        """Parse stored values; anything missing or malformed falls back to its default."""
+        settings = cls()
+        changes: dict[str, object] = {}
+        for f in fields(cls):
+            raw = values.get(f.name)
+            if raw is None:
+                continue
+            default = getattr(settings, f.name)
+            if isinstance(default, bool):
+                changes[f.name] = str(raw).strip().lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, float):
+                try:
+                    number = float(str(raw))
+                except ValueError:
+                    continue
+                if math.isfinite(number):
+                    changes[f.name] = min(MAX_STEP_S, max(MIN_STEP_S, number))
+            else:
+                changes[f.name] = str(raw).strip()
+        parsed = replace(settings, **changes)
+        if parsed.device not in DEVICES:
+            parsed = replace(parsed, device="auto")
+        if parsed.compute_type not in COMPUTE_TYPES:
+            parsed = replace(parsed, compute_type="")
+        if not parsed.model:
+            parsed = replace(parsed, model=DEFAULT_MODEL)
+        return parsed

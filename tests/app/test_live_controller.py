@@ -1,0 +1,170 @@
+"""The live controller without a window: scripted sessions, failing devices, stop before the model,
+and a real session replaying a file (STYLE: the backends are passed in)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.autosave import Autosaver, read_session
+from app.bench.wer import wer
+from app.controllers.live_controller import IDLE, NO_DEVICE, RUNNING, STARTING, LiveBackends, LiveController
+from app.controllers.model_controller import ModelController
+from app.model_manager import ModelManager, ModelSpec
+from app.settings_model import AppSettings
+from app.tasks import InlineRunner
+from audio.capture import CaptureError
+from audio.devices import InputDevice, NoAudioBackendError
+from audio.file_source import FileSource
+from inference.loader import LoadedModel, ModelInfo
+from inference.stream_events import Commit, Level, Partial, Summary
+
+MIC = InputDevice(0, "Desk mic", "ALSA", 48000, 1, True)
+
+FAKE_MODEL = LoadedModel(None, ModelInfo("tiny.en", "/nowhere", "test", None, "cpu", "int8", False))
+
+
+class RecordingView:
+    """Any view method call is recorded as (name, *args)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name: str):
+        return lambda *args: self.calls.append((name, *args))
+
+    def of(self, name: str) -> list[tuple]:
+        return [call[1:] for call in self.calls if call[0] == name]
+
+
+class Source:
+    sample_rate, channels, name, realtime = 48000, 1, "scripted", True
+
+    def blocks(self):
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+class Scripted:
+    """A session that emits `events` and ends."""
+
+    def __init__(self, events, on_event) -> None:
+        self.events, self.on_event = events, on_event
+        self.metrics = type("M", (), {"processing_s": 1.0, "audio_s": 4.0})()
+
+    def run(self) -> Summary:
+        for event in self.events:
+            self.on_event(event)
+        return Summary("", 0.5, 0.7, 0.25, 0, 4.0)
+
+    def stop(self) -> None:
+        pass
+
+
+class HeldRunner(InlineRunner):
+    """Keeps submitted work until `release()`, to act between submit and completion."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple] = []
+
+    def submit(self, work, on_done, on_error, on_event=None):
+        self.held.append((work, on_done, on_error, on_event))
+
+    def release(self) -> None:
+        held, self.held = self.held, []
+        for args in held:
+            InlineRunner.submit(self, *args)
+
+
+def make(tmp_path: Path, backends: LiveBackends, runner=None, loader=None):
+    view, runner = RecordingView(), runner or InlineRunner()
+    manager = ModelManager(loader or (lambda name, **kw: FAKE_MODEL))
+    models = ModelController(manager, runner, RecordingView(), ModelSpec("tiny.en", "cpu", "int8"))
+    controller = LiveController(view, models, runner, Autosaver(tmp_path), AppSettings, backends)
+    return controller, view
+
+
+EVENTS = [
+    Level(-20.0, -6.0, 0.05),
+    Partial("Hello wor", 0.0, 0.8, 0.0, 0.3),
+    Commit("Hello world.", 0.0, 1.0, 0.0, 0.6),
+    Partial("Second", 1.0, 1.4, 0.0, 0.2),
+]
+
+
+def test_a_session_drives_the_view_and_the_autosave(tmp_path: Path):
+    """States go starting -> running -> idle; commits append, partials replace the tail, levels reach the
+    meter, latency and RTF reach the status line, and the commit is on disk."""
+    backends = LiveBackends(lambda: [MIC], lambda index: Source(), session=lambda s, m, o, emit: Scripted(EVENTS, emit))
+    controller, view = make(tmp_path, backends)
+    controller.refresh_devices()
+    assert view.of("set_devices") == [([MIC], "Desk mic")] and view.of("show_audio_problem") == [("",)]
+    controller.toggle()
+    assert [state for state, _ in view.of("set_live_state")] == [STARTING, RUNNING, IDLE]
+    assert view.of("append_committed") == [("Hello world.", "")]
+    assert ("Hello wor",) in view.of("set_partial") and view.of("set_partial")[-1] == ("",)
+    assert (-20.0, -6.0) in view.of("show_level")
+    assert view.of("show_live_stats")[-1][0].rtf == 0.25
+    assert controller.transcript.text == "Hello world." and controller.unsaved
+    controller.shutdown()
+    assert read_session(controller._autosaver.path).text == "Hello world."
+
+
+def test_no_portaudio_and_no_device_are_messages_not_exceptions(tmp_path: Path):
+    """Missing PortAudio and an empty device list each give a one-line message; Start explains itself."""
+
+    def no_portaudio():
+        raise NoAudioBackendError("PortAudio is not available (libportaudio.so.2 missing)")
+
+    controller, view = make(tmp_path, LiveBackends(no_portaudio))
+    controller.refresh_devices()
+    assert view.of("show_audio_problem")[-1][0].startswith("Microphone unavailable: PortAudio is not available")
+    controller, view = make(tmp_path, LiveBackends(list))
+    controller.refresh_devices()
+    assert view.of("show_audio_problem")[-1] == (NO_DEVICE,)
+    controller.start_microphone()
+    assert view.of("show_live_error")[-1] == (NO_DEVICE,) and controller.state == IDLE
+
+
+def test_a_device_that_fails_to_open_is_reported_and_the_view_returns_to_idle(tmp_path: Path):
+    """A microphone that cannot be opened ends the attempt with its message; nothing is left running."""
+
+    def broken(index):
+        raise CaptureError("cannot open 'Desk mic' (device unavailable)")
+
+    controller, view = make(tmp_path, LiveBackends(lambda: [MIC], broken))
+    controller.refresh_devices()
+    controller.start_microphone()
+    assert view.of("show_live_error")[-1] == ("cannot open 'Desk mic' (device unavailable)",)
+    assert controller.state == IDLE
+
+
+def test_stop_while_the_model_loads_starts_nothing(tmp_path: Path):
+    """Stop during model loading goes straight back to idle, and the session is never created."""
+    created = []
+    backends = LiveBackends(lambda: [MIC], lambda i: Source(), session=lambda *a: created.append(a))
+    runner = HeldRunner()
+    controller, _ = make(tmp_path, backends, runner=runner)
+    controller.refresh_devices()
+    controller.start_microphone()
+    assert controller.state == STARTING
+    controller.stop()
+    assert controller.state == IDLE
+    runner.release()
+    assert created == [] and controller.state == IDLE
+
+
+@pytest.mark.model
+def test_real_session_from_a_file_without_a_window(tmp_path: Path, tiny_model, utterance):
+    """The default session on a file replayed as a microphone commits the speech (low WER)."""
+    jfk = utterance("jfk.flac")
+    backends = LiveBackends(lambda: [MIC], lambda index: FileSource(jfk.path, realtime=False))
+    controller, view = make(tmp_path, backends, loader=lambda name, **kw: tiny_model)
+    controller.refresh_devices()
+    controller.start_microphone()
+    assert controller.state == IDLE and controller.last_summary is not None
+    assert wer(jfk.reference, controller.transcript.text) < 0.25, controller.transcript.text
+    assert view.of("set_partial"), "no partial tail was shown"

@@ -1,0 +1,95 @@
+"""Done-means of the contract demo, over real model runs: on the shared LibriSpeech and LJ Speech
+recordings made 44.1 kHz stereo, the converted path matches offline transcription and the raw path
+loses the words. All recordings are joined into one file, so the model runs a few times, not dozens."""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soxr
+
+from app.bench.dataset import Utterance
+from app.bench.wer import wer
+from app.demo.file_demo import run_file_demo
+from app.demo.mismatch import Mismatch
+from app.file_jobs import transcribe_file
+from audio.constants import SAMPLE_RATE
+from audio.decode import decode_to_contract
+
+pytestmark = pytest.mark.model
+
+STEREO_RATE = 44100
+GAP_S = 0.5  # silence between recordings
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The joined recordings: the 16 kHz mono original, its 44.1 kHz stereo copy, the joined reference."""
+
+    original: Path
+    stereo: Path
+    reference: str
+    seconds: float
+
+
+def _write_wav(path: Path, frames: np.ndarray, rate: int) -> Path:
+    """(frames, channels) float32 in [-1, 1] as 16-bit PCM WAV."""
+    pcm = np.round(np.clip(frames, -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(frames.shape[1])
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus(english: list[Utterance], tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """Every LibriSpeech and LJ Speech recording, joined at 16 kHz mono, plus a 44.1 kHz stereo copy (soxr)."""
+    chosen = [u for u in english if u.is_librispeech or u.is_ljspeech]
+    assert len(chosen) >= 10
+    gap = np.zeros(round(GAP_S * SAMPLE_RATE), dtype=np.float32)
+    parts = []
+    for utterance in chosen:
+        parts += [decode_to_contract(utterance.path)[0].samples, gap]
+    mono = np.concatenate(parts)
+    stereo = soxr.resample(mono, SAMPLE_RATE, STEREO_RATE, quality="HQ")
+    folder = tmp_path_factory.mktemp("contract_demo_corpus")
+    return Corpus(
+        original=_write_wav(folder / "original_16k_mono.wav", mono[:, None], SAMPLE_RATE),
+        stereo=_write_wav(folder / "joined_44k_stereo.wav", np.stack([stereo, stereo], axis=1), STEREO_RATE),
+        reference=" ".join(u.reference for u in chosen),
+        seconds=mono.size / SAMPLE_RATE,
+    )
+
+
+@pytest.fixture(scope="module")
+def offline_wer(corpus: Corpus, tiny_model) -> float:
+    """WER of the normal offline transcription (transcribe_file) of the 16 kHz mono original."""
+    return wer(corpus.reference, transcribe_file(corpus.original, tiny_model).transcript.text)
+
+
+@pytest.mark.parametrize(
+    "mismatch",
+    [
+        Mismatch.INTERLEAVED,
+        pytest.param(Mismatch.NO_RESAMPLE, marks=pytest.mark.slow),
+        pytest.param(Mismatch.INT16, marks=pytest.mark.slow),
+    ],
+)
+def test_converted_matches_offline_and_raw_loses_the_words(corpus: Corpus, offline_wer: float, tiny_model, mismatch):
+    """Converted WER is within 1 point of offline; raw WER is at least 80% (or the model heard nothing)."""
+    result = run_file_demo(corpus.stereo, tiny_model, mismatch, max_seconds=None)
+    converted_wer = wer(corpus.reference, result.converted.text)
+    raw_wer = wer(corpus.reference, result.raw.text)
+    print(
+        f"\n{mismatch.value}: {corpus.seconds:.1f} s; offline WER {offline_wer:.2%}, converted {converted_wer:.2%}, "
+        f"raw {raw_wer:.2%} (raw {result.raw.seconds_as_seen:.1f} s as seen, {result.raw.processing_s:.1f} s); "
+        f"raw text: {result.raw.text[:200]!r}"
+    )
+    assert abs(converted_wer - offline_wer) <= 0.01
+    assert result.raw.text == "" or raw_wer >= 0.8

@@ -10,6 +10,8 @@ PKGS=(
   xvfb xauth                    # virtual display for screenshots
   espeak-ng sox                 # synthesized speech and format conversion in tests
   binutils                      # objdump for the PyInstaller bundle
+  desktop-file-utils appstream  # validate packaging/*.desktop and the AppStream metainfo (tests/packaging)
+  xdotool                       # packaging/measure.sh waits for the bundle's window
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -61,6 +61,8 @@ class Summary:
     rtf: float | None
     overflows: int
     audio_s: float
+    partial_latency_median_s: float | None = None
+    error: str | None = None  # the StreamError message when the session ended on a failure
 
 
 StreamEvent = Partial | Commit | Level | StreamError | Summary

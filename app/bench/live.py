@@ -1,9 +1,313 @@
-"""PLACEHOLDER: being written (bench live)."""
+"""`whisperdesk bench live`: live dictation latency, accuracy, CPU and memory, against baselines
+measured in the same run on the same audio and the same loaded model.
+
+- Audio: the shared LibriSpeech and LJ Speech utterances in a row with 1 s pauses, at 44.1 kHz
+  stereo (a device-like format), replayed in real time through FileSource -> LiveSession.
+- Ours: the default StreamingOptions. Baseline: the same engine set up like whisper_streaming's
+  defaults (1 s chunks, beam 5 with fallback, trimming at 15 s, no VAD): latency is reported as
+  a ratio to it. Offline: the file transcribed whole (beam 5, VAD), for the WER gap.
+- Commit latency = emission time minus capture time of the committed audio's end (per commit
+  event); partial latency likewise for non-empty partials.
+- CPU use = process CPU seconds / wall seconds during the session (2.0 = both cores of a 2-core
+  machine). Peak RSS per stage via the resettable high-water mark (app.bench.memory).
+- `--long-minutes N`: an N-minute real-time session (the utterances repeated) comparing latency,
+  per-run model time and RSS over the first and the last 5 minutes, to show nothing grows.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from app.bench.dataset import Utterance, english_set
+from app.bench.live_corpus import SessionCorpus, build_session, librispeech_and_ljspeech
+from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
+from app.bench.wer import wer
+from app.commands.common import UserError, add_model_args, load_from_args
+from app.file_jobs import transcribe_file
+from app.live_session import LiveSession, percentile
+from audio.file_source import FileSource
+from inference.loader import LoadedModel
+from inference.pipeline import pipeline_record
+from inference.stream_events import Commit, Level, StreamEvent
+from inference.streaming import StreamingOptions
+
+OURS = "whisperdesk"
+BASELINE = "whisper_streaming-like"
+WINDOW_MIN = 5.0  # minutes compared at the start and the end of the long session
+RSS_EVERY_S = 5.0  # seconds of audio between RSS samples in the long session
+LATENCY_TARGETS = {"median": 2.0, "p95": 3.5}  # seconds, on 2 CPU cores with tiny.en int8
+WER_GAP_TARGET = 0.02
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    subparsers.add_parser("live", help="(not written yet)").set_defaults(func=lambda args: 2)
+    parser = subparsers.add_parser("live", help="live dictation latency, WER, CPU and memory vs a baseline")
+    add_model_args(parser)
+    parser.add_argument("--long-minutes", type=float, default=20.0, help="long-session length (0 skips it)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the whisper_streaming-like baseline")
+    parser.add_argument("--gap", type=float, default=1.0, help="seconds of pause between utterances")
+    parser.add_argument("--step", type=float, default=StreamingOptions.step_s, help="our step (seconds)")
+    parser.add_argument("--beam-size", type=int, default=StreamingOptions.beam_size, help="our beam size")
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.set_defaults(func=run)
+
+
+@dataclass(frozen=True)
+class LiveRun:
+    """One real-time session over the benchmark audio."""
+
+    label: str
+    wer: float
+    commit_latency_median_s: float | None
+    commit_latency_p95_s: float | None
+    partial_latency_median_s: float | None
+    cpu_cores: float
+    peak_rss_mb: float | None
+    model_run_median_s: float | None
+    model_run_p95_s: float | None
+    model_runs: int
+    steps: int
+    skipped_silent: int
+    buffer_max_s: float
+    rtf: float | None
+    audio_s: float
+    overflows: int
+    text: str
+
+
+@dataclass(frozen=True)
+class WindowStats:
+    """Latency, model time and memory within one stretch of the long session."""
+
+    from_s: float
+    to_s: float
+    commits: int
+    commit_latency_median_s: float | None
+    commit_latency_p95_s: float | None
+    model_run_median_s: float | None
+    rss_max_mb: float | None
+
+
+@dataclass(frozen=True)
+class LongRun:
+    """The long session: the first and the last window, and the WER of the whole."""
+
+    minutes: float
+    wer: float
+    first: WindowStats
+    last: WindowStats
+    cpu_cores: float
+    peak_rss_mb: float | None
+
+
+def _mb(value: int | None) -> float | None:
+    return None if value is None else round(value / 1e6, 1)
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def run_live(loaded: LoadedModel, corpus: SessionCorpus, options: StreamingOptions, label: str) -> LiveRun:
+    """Replay the corpus in real time through a LiveSession and measure it."""
+    reset_peak_rss()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    session = LiveSession(FileSource(corpus.path, realtime=True), loaded, options)
+    summary = session.run()
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    metrics = session.metrics
+    steps = metrics.steps
+    return LiveRun(
+        label=label,
+        wer=wer(corpus.reference, summary.text),
+        commit_latency_median_s=summary.latency_median_s,
+        commit_latency_p95_s=summary.latency_p95_s,
+        partial_latency_median_s=summary.partial_latency_median_s,
+        cpu_cores=cpu / wall,
+        peak_rss_mb=_mb(peak_rss_bytes()),
+        model_run_median_s=_median(steps.model_s),
+        model_run_p95_s=percentile(steps.model_s, 0.95),
+        model_runs=steps.model_runs,
+        steps=steps.steps,
+        skipped_silent=steps.skipped_silent,
+        buffer_max_s=max(steps.buffer_s, default=0.0),
+        rtf=summary.rtf,
+        audio_s=summary.audio_s,
+        overflows=summary.overflows,
+        text=summary.text,
+    )
+
+
+def _window(
+    lo: float, hi: float, commits: list[Commit], runs: list[tuple[float, float]], rss: list[tuple[float, int]]
+) -> WindowStats:
+    latencies = [c.latency_s for c in commits if lo <= c.audio_end < hi]
+    model = [seconds for at, seconds in runs if lo <= at < hi]
+    memory = [value for at, value in rss if lo <= at < hi]
+    return WindowStats(
+        from_s=lo,
+        to_s=hi,
+        commits=len(latencies),
+        commit_latency_median_s=_median(latencies),
+        commit_latency_p95_s=percentile(latencies, 0.95),
+        model_run_median_s=_median(model),
+        rss_max_mb=_mb(max(memory)) if memory else None,
+    )
+
+
+def run_long(loaded: LoadedModel, corpus: SessionCorpus, options: StreamingOptions, minutes: float) -> LongRun:
+    """An N-minute real-time session; the first and last windows are compared."""
+    commits: list[Commit] = []
+    rss: list[tuple[float, int]] = []
+    next_sample = [0.0]
+
+    def on_event(event: StreamEvent) -> None:
+        if isinstance(event, Commit):
+            commits.append(event)
+        elif isinstance(event, Level) and event.audio_time >= next_sample[0]:
+            next_sample[0] = event.audio_time + RSS_EVERY_S
+            value = current_rss_bytes()
+            if value is not None:
+                rss.append((event.audio_time, value))
+
+    reset_peak_rss()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    session = LiveSession(FileSource(corpus.path, realtime=True), loaded, options, on_event=on_event)
+    summary = session.run()
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    steps = session.metrics.steps
+    runs = list(zip(steps.run_at_s, steps.model_s, strict=True))
+    window = min(WINDOW_MIN * 60, summary.audio_s / 2)
+    return LongRun(
+        minutes=round(summary.audio_s / 60, 2),
+        wer=wer(corpus.reference, summary.text),
+        first=_window(0.0, window, commits, runs, rss),
+        last=_window(summary.audio_s - window, summary.audio_s + 1, commits, runs, rss),
+        cpu_cores=cpu / wall,
+        peak_rss_mb=_mb(peak_rss_bytes()),
+    )
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "-" if a is None or not b else f"{a / b:.2f}x"
+
+
+def render(report: dict, runs: list[LiveRun], long: LongRun | None) -> str:
+    """The report as a plain-text table."""
+    lines = [
+        f"live dictation: {report['model']}, {report['cpu_count']} CPUs, {report['audio']}",
+        f"offline WER {report['offline_wer'] * 100:.2f}% (file transcribed whole, beam 5, VAD)",
+        "",
+        f"{'metric':<30}" + "".join(f"{r.label:>24}" for r in runs) + ("    ours / baseline" if len(runs) > 1 else ""),
+    ]
+    rows = [
+        ("commit latency median (s)", "commit_latency_median_s", 2, True),
+        ("commit latency p95 (s)", "commit_latency_p95_s", 2, True),
+        ("partial latency median (s)", "partial_latency_median_s", 2, True),
+        ("WER (%)", "wer", 2, False),
+        ("CPU use (cores busy)", "cpu_cores", 2, False),
+        ("peak RSS (MB)", "peak_rss_mb", 0, False),
+        ("model run median (s)", "model_run_median_s", 3, True),
+        ("model run p95 (s)", "model_run_p95_s", 3, True),
+        ("model runs / steps", None, 0, False),
+        ("longest buffer (s)", "buffer_max_s", 1, False),
+        ("real-time factor", "rtf", 2, False),
+        ("overflows", "overflows", 0, False),
+    ]
+    for title, key, digits, ratio in rows:
+        if key is None:
+            cells = [f"{r.model_runs} / {r.steps}" for r in runs]
+        else:
+            values = [getattr(r, key) for r in runs]
+            if key == "wer":
+                values = [v * 100 for v in values]
+            cells = [_fmt(v, digits) for v in values]
+        line = f"{title:<30}" + "".join(f"{c:>24}" for c in cells)
+        if ratio and len(runs) > 1:
+            line += f"    {_ratio(getattr(runs[0], key), getattr(runs[1], key))}"
+        lines.append(line)
+    ours = runs[0]
+    lines += [
+        "",
+        f"WER gap to offline: {(ours.wer - report['offline_wer']) * 100:+.2f} points "
+        f"(target within {WER_GAP_TARGET * 100:.0f}); latency target median < {LATENCY_TARGETS['median']} s, "
+        f"p95 < {LATENCY_TARGETS['p95']} s",
+    ]
+    if long is not None:
+        lines += [
+            "",
+            f"long session: {long.minutes:.1f} min, WER {long.wer * 100:.2f}%, CPU {long.cpu_cores:.2f} cores, "
+            f"peak RSS {_fmt(long.peak_rss_mb, 0)} MB",
+            f"{'window':<30}{'commits':>10}{'latency med':>14}{'latency p95':>14}"
+            f"{'model run med':>15}{'RSS max MB':>12}",
+        ]
+        for name, w in (("first", long.first), ("last", long.last)):
+            span = f"{name} {w.from_s / 60:.1f}-{min(w.to_s, long.minutes * 60) / 60:.1f} min"
+            lines.append(
+                f"{span:<30}{w.commits:>10}{_fmt(w.commit_latency_median_s):>14}{_fmt(w.commit_latency_p95_s):>14}"
+                f"{_fmt(w.model_run_median_s, 3):>15}{_fmt(w.rss_max_mb, 0):>12}"
+            )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.long_minutes < 0:
+        raise UserError("--long-minutes must be 0 (skip) or more")
+    try:
+        ours_options = StreamingOptions(step_s=args.step, beam_size=args.beam_size)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    utterances = librispeech_and_ljspeech(english_set())
+    if not utterances:
+        raise UserError("no LibriSpeech or LJ Speech files in the shared speech set")
+    loaded = load_from_args(args)
+    with tempfile.TemporaryDirectory(prefix="whisperdesk-bench-live-") as tmp:
+        corpus = build_session(utterances, Path(tmp) / "dictation.wav", 44100, 2, gap_s=args.gap)
+        offline = transcribe_file(corpus.path, loaded)
+        runs = [run_live(loaded, corpus, ours_options, OURS)]
+        if not args.no_baseline:
+            runs.append(run_live(loaded, corpus, StreamingOptions.whisper_streaming_baseline(), BASELINE))
+        long = None
+        if args.long_minutes > 0:
+            cycled = cycle_to(utterances, args.long_minutes * 60, args.gap)
+            long_corpus = build_session(cycled, Path(tmp) / "long.wav", 44100, 2, gap_s=args.gap)
+            long = run_long(loaded, long_corpus, ours_options, args.long_minutes)
+    info = loaded.info
+    report = {
+        "model": f"{info.name} {info.compute_type} on {info.device}",
+        "cpu_count": os.cpu_count(),
+        "audio": f"{len(corpus.parts)} utterances (LibriSpeech + LJ Speech), 44.1 kHz stereo, "
+        f"{corpus.duration_s + args.gap:.1f} s, real time",
+        "offline_wer": wer(corpus.reference, offline.transcript.text),
+        "offline_processing_s": round(offline.processing_s, 2),
+        "options": {OURS: asdict(ours_options), BASELINE: asdict(StreamingOptions.whisper_streaming_baseline())},
+        "runs": [asdict(r) for r in runs],
+        "long": asdict(long) if long else None,
+        "pipeline": pipeline_record(info),
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, default=str))
+    else:
+        print(render(report, runs, long))
+    return 0
+
+
+def cycle_to(utterances: list[Utterance], seconds: float, gap_s: float) -> list[Utterance]:
+    """The utterances repeated in order until they (with their pauses) fill `seconds`."""
+    chosen: list[Utterance] = []
+    total = gap_s
+    while total < seconds:
+        utt = utterances[len(chosen) % len(utterances)]
+        chosen.append(utt)
+        total += utt.duration_s + gap_s
+    return chosen

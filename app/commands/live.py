@@ -1,9 +1,204 @@
-"""PLACEHOLDER: being written (live)."""
+"""`whisperdesk live`: dictation from a microphone (or a file replayed as one) to the terminal.
+
+Committed text prints as lines; on a terminal the unconfirmed tail is redrawn in place after it.
+`--json` prints one object per partial/commit and a final summary. Ctrl-C stops cleanly: the
+words already spoken are still transcribed and printed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
+import signal
+import sys
+from typing import TextIO
+
+from app.commands.common import UserError, add_model_args, error, load_from_args
+from app.live_session import LiveSession
+from audio.capture import MicrophoneSource
+from audio.file_source import FileSource
+from audio.sources import AudioSource
+from inference.stream_events import Commit, Partial, StreamError, StreamEvent, Summary
+from inference.streaming import StreamingOptions
+from inference.streaming_words import normalize_word
+
+SENTENCE_END = (".", "?", "!")
+DIM, RESET, CLEAR_LINE = "\x1b[2m", "\x1b[0m", "\r\x1b[2K"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    subparsers.add_parser("live", help="(not written yet)").set_defaults(func=lambda args: 2)
+    parser = subparsers.add_parser(
+        "live",
+        help="live dictation from a microphone (or a file replayed as one)",
+        description="Transcribe speech as it is spoken. Ctrl-C stops and prints the last words.",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--input", metavar="DEVICE", help="input device index or name (default: the system default)")
+    where.add_argument("--simulate", metavar="FILE", help="replay FILE as if it were a microphone")
+    pace = parser.add_mutually_exclusive_group()
+    pace.add_argument(
+        "--realtime", dest="realtime", action="store_true", default=True, help="pace --simulate in real time (default)"
+    )
+    pace.add_argument(
+        "--fast", dest="realtime", action="store_false", help="replay --simulate as fast as it is transcribed"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per line (partial, commit, summary)")
+    add_model_args(parser)
+    tuning = parser.add_argument_group("streaming")
+    tuning.add_argument("--step", type=float, default=StreamingOptions.step_s, help="seconds of new audio per step")
+    tuning.add_argument("--beam-size", type=int, default=StreamingOptions.beam_size)
+    tuning.add_argument("--language", default=None, help="language code (default: en for .en models, else detected)")
+    parser.set_defaults(func=run)
+
+
+def open_source(args: argparse.Namespace) -> AudioSource:
+    """The microphone, or the file named by --simulate."""
+    if args.simulate:
+        return FileSource(args.simulate, realtime=args.realtime)
+    if not args.realtime:
+        raise UserError("--fast only applies to --simulate FILE")
+    device: int | str | None = args.input
+    if isinstance(device, str) and device.isdigit():
+        device = int(device)
+    return MicrophoneSource(device=device)
+
+
+def streaming_options(args: argparse.Namespace) -> StreamingOptions:
+    try:
+        return StreamingOptions(step_s=args.step, beam_size=args.beam_size, language=args.language)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def event_record(event: StreamEvent) -> dict | None:
+    """The JSON object for one event (None for meter levels, which are not printed)."""
+    if isinstance(event, (Partial, Commit)):
+        return {
+            "type": "commit" if isinstance(event, Commit) else "partial",
+            "text": event.text,
+            "audio_start": round(event.audio_start, 3),
+            "audio_end": round(event.audio_end, 3),
+            "emitted_at": round(event.emitted_at, 3),
+            "latency_s": round(event.latency_s, 3),
+        }
+    if isinstance(event, StreamError):
+        return {"type": "error", "message": event.message}
+    if isinstance(event, Summary):
+
+        def num(value: float | None) -> float | None:
+            return None if value is None else round(float(value), 3)
+
+        return {
+            "type": "summary",
+            "text": event.text,
+            "latency_median_s": num(event.latency_median_s),
+            "latency_p95_s": num(event.latency_p95_s),
+            "partial_latency_median_s": num(event.partial_latency_median_s),
+            "rtf": num(event.rtf),
+            "overflows": event.overflows,
+            "audio_s": num(event.audio_s),
+        }
+    return None
+
+
+class JsonPrinter:
+    """One JSON object per line, flushed at once (for pipes and other programs)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def __call__(self, event: StreamEvent) -> None:
+        record = event_record(event)
+        if isinstance(event, StreamError):
+            error(event.message)
+        if record is not None:
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.out.flush()
+
+
+class TextPrinter:
+    """Committed text as lines (a line ends at a sentence end or the width); on a terminal the
+    current line and the partial tail are redrawn in place."""
+
+    def __init__(self, out: TextIO, interactive: bool | None = None, width: int | None = None) -> None:
+        self.out = out
+        self.interactive = out.isatty() if interactive is None else interactive
+        self.width = width or (shutil.get_terminal_size().columns if self.interactive else 100)
+        self.line = ""  # committed text of the line not yet ended
+        self.partial = ""
+
+    def __call__(self, event: StreamEvent) -> None:
+        if isinstance(event, Commit):
+            self.partial = _without_prefix(self.partial, event.text)
+            self._commit(event.text)
+        elif isinstance(event, Partial):
+            self.partial = event.text
+            self._redraw()
+        elif isinstance(event, StreamError):
+            self._clear()
+            error(event.message)
+            self._redraw()
+        elif isinstance(event, Summary):
+            self.partial = ""
+            self._end_line()
+
+    def _commit(self, text: str) -> None:
+        for word in text.split():
+            if self.line and len(self.line) + 1 + len(word) > self.width - 1:
+                self._end_line()
+            self.line = f"{self.line} {word}" if self.line else word
+            if word.endswith(SENTENCE_END):
+                self._end_line()
+        self._redraw()
+
+    def _end_line(self) -> None:
+        if self.line:
+            self._clear()
+            self.out.write(self.line + "\n")
+            self.line = ""
+        self._redraw()
+
+    def _clear(self) -> None:
+        if self.interactive:
+            self.out.write(CLEAR_LINE)
+
+    def _redraw(self) -> None:
+        if not self.interactive:
+            return
+        room = max(0, self.width - 1 - len(self.line) - 1)
+        tail = self.partial[-room:] if room else ""
+        shown = f"{self.line}{' ' if self.line else ''}{DIM}{tail}{RESET}" if tail else self.line
+        self.out.write(CLEAR_LINE + shown)
+        self.out.flush()
+
+
+def _without_prefix(partial: str, committed: str) -> str:
+    """The partial tail once `committed` words left it (all of it when they do not match its start)."""
+    shown, done = partial.split(), committed.split()
+    same = [normalize_word(w) for w in shown[: len(done)]] == [normalize_word(w) for w in done]
+    return " ".join(shown[len(done) :]) if same else ""
+
+
+def run(args: argparse.Namespace) -> int:
+    options = streaming_options(args)
+    source = open_source(args)  # before the model: a bad device or file fails fast
+    loaded = load_from_args(args)
+    printer = JsonPrinter(sys.stdout) if args.json else TextPrinter(sys.stdout)
+    session = LiveSession(source, loaded, options, on_event=printer)
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops at once
+        session.stop()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        summary = session.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    sys.stdout.flush()
+    if summary.error:
+        return 1
+    if not summary.text:
+        print(f"whisperdesk: warning: {source.name}: no speech heard", file=sys.stderr)
+    return 0

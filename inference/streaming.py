@@ -1,0 +1,435 @@
+"""Online transcription: stable text from a growing 16 kHz buffer re-transcribed every step.
+
+Each step runs Whisper on the whole buffer (greedy, prompted with the committed text that has
+left the buffer) and:
+- commits the words on which the last two hypotheses agree (LocalAgreement-2, as in
+  whisper_streaming) and shows the rest as a partial;
+- at a pause heard by the Silero VAD, commits everything said before it at once (low latency at
+  the end of a phrase);
+- skips the model when no new speech arrived (no hallucination on silence, no CPU, and no
+  hypothesis agreeing with itself in a pause);
+- re-anchors when Whisper stops following the speech (it sometimes ends early or jumps ahead);
+- trims the buffer in committed pauses so each step's cost stays bounded, keeping a few seconds
+  of committed audio as acoustic context (the prompt carries the older text).
+
+The model is only reached through inference.boundary.run_model, with contract audio.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+from audio.constants import SAMPLE_RATE
+from audio.contract import PcmAudio
+from inference.boundary import run_model
+from inference.loader import LoadedModel
+from inference.options import TranscribeOptions
+from inference.results import Word
+from inference.stream_events import Commit, Partial, StreamEvent
+from inference.streaming_buffer import AudioBuffer, CaptureClock
+from inference.streaming_cuts import (
+    PAUSE_CUT_MAX_S,
+    finalizing_pause,
+    safe_cuts,
+    speech_between,
+    split_at,
+    stall_point,
+)
+from inference.streaming_guards import GuardOptions, hypothesis_words
+from inference.streaming_vad import SpeechDetector, SpeechMap, analyze, silero_detector
+from inference.streaming_words import HypothesisBuffer, words_text
+
+WHISPER_WINDOW_S = 30.0  # Whisper sees at most this much audio per call
+SILENCE_KEEP_S = 0.5  # audio kept when the buffer holds no speech (a word may be starting)
+CONTEXT_SILENCE_S = 3.0  # after this much silence, earlier speech is no longer kept as context
+COVER_MARGIN_S = 0.2  # a hypothesis made this long after speech ended has heard the last word
+TAIL_PAD_S = 0.3  # audio given to the model past the VAD's speech end (trailing room noise invites hallucination)
+STALL_S = 2.0  # speech after a hypothesis' last word that means Whisper stopped listening
+SKIP_S = 1.0  # speech between two words that means Whisper jumped over it
+MIN_REANCHOR_S = 0.5  # a re-anchoring cut must move the buffer start at least this far
+FALLBACK_BEAM = 5
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4)
+
+
+@dataclass(frozen=True)
+class StreamingOptions:
+    """How the live transcriber trades latency, cost and stability (defaults tuned for tiny.en on CPU)."""
+
+    step_s: float = 0.5  # new audio between model runs (the buffer is re-read every step)
+    beam_size: int = 1  # greedy: a fixed, short decode per step
+    temperature: tuple[float, ...] = (0.0,)  # no fallback loop on every step
+    condition_on_previous_text: bool = False  # inside one buffer; the prompt carries older text
+    language: str | None = None  # None: English-only models use en, others detect once
+    agreement: int = 2  # LocalAgreement-n: hypotheses that must agree before a word is committed
+    min_commit_prob: float | None = 0.5  # a less likely word needs one more agreeing hypothesis
+    min_buffer_s: float = 0.5  # no model run on less audio than this
+    trim_s: float = 10.0  # past this buffer length, cut at the last committed pause or segment end
+    max_buffer_s: float = 20.0  # hard cap: cut at the committed end (Whisper's window is 30 s)
+    prompt_chars: int = 100  # tail of the committed text given as initial_prompt
+    vad_gate: bool = True  # skip the model while the buffer holds no speech
+    vad_finalize: bool = True  # commit everything at a pause
+    finalize_silence_s: float = 0.8  # trailing silence that counts as the end of a phrase
+    min_new_speech_s: float = 0.2  # speech needed since the last run before running again
+    vad_threshold: float = 0.5  # Silero speech probability threshold
+    min_pause_s: float = 0.2  # shortest silence used as a cut point
+    commit_tolerance_s: float = 0.05  # a word must end this far past the committed end to be new
+    dedup_max_ngram: int = 5  # longest head n-gram compared with the committed tail
+    guards: GuardOptions = field(default_factory=GuardOptions)
+
+    def __post_init__(self) -> None:
+        if not 0.05 <= self.step_s <= 10.0:
+            raise ValueError(f"step_s must be between 0.05 and 10 s, not {self.step_s}")
+        if self.beam_size < 1:
+            raise ValueError(f"beam_size must be at least 1, not {self.beam_size}")
+        if not 0 < self.trim_s <= self.max_buffer_s < WHISPER_WINDOW_S:
+            raise ValueError(
+                f"need 0 < trim_s <= max_buffer_s < {WHISPER_WINDOW_S:.0f} s, got {self.trim_s} and {self.max_buffer_s}"
+            )
+        if self.finalize_silence_s <= 0:
+            raise ValueError(f"finalize_silence_s must be positive, not {self.finalize_silence_s}")
+
+    @property
+    def uses_vad(self) -> bool:
+        return self.vad_gate or self.vad_finalize
+
+    def transcribe_options(self, prompt: str | None, language: str | None) -> TranscribeOptions:
+        """Options for one step's model run (our own VAD gates, so faster-whisper's is off)."""
+        guards = self.guards
+        return TranscribeOptions(
+            language=language,
+            beam_size=self.beam_size,
+            vad_filter=False,
+            word_timestamps=True,
+            condition_on_previous_text=self.condition_on_previous_text,
+            initial_prompt=prompt or None,
+            temperature=self.temperature,
+            no_speech_threshold=guards.no_speech_threshold if guards.no_speech_threshold is not None else 1.0,
+            compression_ratio_threshold=guards.compression_ratio_threshold or 2.4,
+            log_prob_threshold=guards.log_prob_threshold if guards.log_prob_threshold is not None else -1.0,
+        )
+
+    @classmethod
+    def whisper_streaming_baseline(cls) -> StreamingOptions:
+        """The same engine set up like whisper_streaming's defaults: 1 s chunks, beam 5 with
+        temperature fallback, conditioning on previous text, segment trimming at 15 s, no VAD."""
+        return cls(
+            step_s=1.0,
+            beam_size=5,
+            temperature=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
+            condition_on_previous_text=True,
+            min_buffer_s=1.0,
+            trim_s=15.0,
+            max_buffer_s=29.0,
+            vad_gate=False,
+            vad_finalize=False,
+            min_commit_prob=None,
+            guards=GuardOptions(speech_margin_s=None),
+        )
+
+
+@dataclass
+class StepStats:
+    """What the transcriber did, for benchmarks and the per-step timing report."""
+
+    steps: int = 0  # process() calls that did work
+    model_runs: int = 0
+    skipped_silent: int = 0  # steps with no new speech in the buffer (no model run)
+    skipped_no_new_speech: int = 0  # steps in a short pause with a hypothesis pending (no model run)
+    finalized_without_model: int = 0  # pauses committed from the previous hypothesis
+    pauses: int = 0  # VAD finalizations
+    forced_cuts: int = 0  # hard-cap cuts at max_buffer_s
+    stalls: int = 0  # hypotheses that stopped following the speech (re-anchored or re-decoded)
+    step_s: list[float] = field(default_factory=list)  # wall seconds of each process() that did work
+    model_s: list[float] = field(default_factory=list)  # wall seconds of each model run
+    buffer_s: list[float] = field(default_factory=list)  # buffer length at each model run
+    run_at_s: list[float] = field(default_factory=list)  # session audio time at each model run
+
+
+class OnlineTranscriber:
+    """Feed 16 kHz audio with `insert_audio`; call `process` every step and `finish` at the end.
+
+    Both return Partial and Commit events. `detector` replaces the Silero VAD (tests).
+    Not thread-safe: one thread feeds and processes.
+    """
+
+    def __init__(
+        self, loaded: LoadedModel, options: StreamingOptions | None = None, detector: SpeechDetector | None = None
+    ) -> None:
+        self.loaded = loaded
+        self.options = options or StreamingOptions()
+        opts = self.options
+        self._detector = detector or (silero_detector(opts.vad_threshold) if opts.uses_vad else None)
+        self._buffer = AudioBuffer()
+        self._clock = CaptureClock()
+        self._hyp = HypothesisBuffer(
+            opts.agreement, opts.commit_tolerance_s, opts.dedup_max_ngram, opts.min_commit_prob
+        )
+        self._committed: list[Word] = []
+        self._language = opts.language
+        self._processed_end = 0.0  # buffer end (session s) at the last process() that did work
+        self._last_run_end: float | None = None  # buffer end at the last model run since the last cut
+        self._settled_end = 0.0  # session time up to which a pause committed all speech
+        self._heard_until = 0.0  # end of the speech the last model run heard
+        self._last_partial = ""
+        self.stats = StepStats()
+
+    # -- input --------------------------------------------------------------------------------
+
+    def insert_audio(self, samples16k, captured_at: float | None = None) -> None:
+        """Append contract samples; `captured_at` is the wall time of their last sample (default: now)."""
+        self._buffer.append(samples16k)
+        if samples16k.size:
+            self._clock.mark(self._buffer.end_s, time.time() if captured_at is None else captured_at)
+
+    @property
+    def audio_s(self) -> float:
+        """Session audio received so far, in seconds."""
+        return self._buffer.end_s
+
+    @property
+    def buffer_s(self) -> float:
+        return self._buffer.duration_s
+
+    @property
+    def committed_words(self) -> tuple[Word, ...]:
+        return tuple(self._committed)
+
+    @property
+    def committed_text(self) -> str:
+        return words_text(self._committed)
+
+    def ready(self) -> bool:
+        """True when a step's worth of new audio is waiting."""
+        return self._buffer.end_s - self._processed_end >= self.options.step_s - 1e-9
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def process(self) -> list[StreamEvent]:
+        """One step over the buffer: may commit words, update the partial, and trim."""
+        if self._buffer.duration_s < self.options.min_buffer_s or self._buffer.end_s <= self._processed_end:
+            return []
+        started = time.perf_counter()
+        self._processed_end = self._buffer.end_s
+        self.stats.steps += 1
+        events = self._step()
+        self.stats.step_s.append(time.perf_counter() - started)
+        return events
+
+    def finish(self) -> list[StreamEvent]:
+        """End of input: transcribe what is left and commit all of it."""
+        events: list[StreamEvent] = []
+        buffer = self._buffer
+        speech = self._speech()
+        heard_all = self._last_run_end is not None and self._last_run_end >= buffer.end_s - 1e-6
+        if buffer.duration_s > 0 and not heard_all and (self._has_new_speech(speech) or self._hyp.pending):
+            words, _, _ = self._transcribe_checked(speech)
+            events += self._commit_events(self._hyp.commit_all(words))
+        else:
+            events += self._commit_events(self._hyp.commit_all())
+        self._processed_end = buffer.end_s
+        return events + self._partial_events()
+
+    def _step(self) -> list[StreamEvent]:
+        opts = self.options
+        speech = self._speech()
+        if opts.vad_gate and not self._hyp.pending and not self._has_new_speech(speech):
+            return self._skip_silence(speech)
+        paused = opts.vad_finalize and speech.trailing_silence_s >= opts.finalize_silence_s
+        speech_end = self._buffer.start_s + speech.speech_end
+        if not paused and self._detector is not None and self._new_speech_s(speech) < opts.min_new_speech_s - 1e-6:
+            # Nothing new was said since the last run: another hypothesis would only repeat the last
+            # one, and agreeing with itself during a pause would commit words before the speaker goes on.
+            self.stats.skipped_no_new_speech += 1
+            return []
+        if paused and self._last_run_end is not None and self._last_run_end >= speech_end + COVER_MARGIN_S:
+            # The last hypothesis already heard the whole phrase: commit it without a model run.
+            self.stats.finalized_without_model += 1
+            events = self._commit_events(self._hyp.commit_all())
+            self._settle(speech_end)
+            return events + self._trim(speech, []) + self._partial_events()
+        words, segment_ends, speech = self._transcribe_checked(speech)
+        events, words = self._finalize_at_pause(words, speech)
+        events += self._commit_events(self._hyp.insert(words).committed)
+        return events + self._trim(speech, segment_ends) + self._partial_events()
+
+    def _finalize_at_pause(self, words: list[Word], speech: SpeechMap) -> tuple[list[StreamEvent], list[Word]]:
+        """Commit everything said before the latest long pause (inside the buffer or at its end) at once;
+        the words after it go on to agreement."""
+        if not self.options.vad_finalize or self._detector is None:
+            return [], words
+        settled = max(self._settled_end, self._buffer.start_s)
+        pause = finalizing_pause(speech, self._buffer.start_s, settled, self.options.finalize_silence_s)
+        if pause is None:
+            return [], words
+        before, after = split_at(words, (pause[0] + pause[1]) / 2)
+        events = self._commit_events(self._hyp.commit_all(before))
+        self._settle(pause[0])
+        return events, after
+
+    def _new_speech_s(self, speech: SpeechMap) -> float:
+        """Seconds of speech after what the last model run heard."""
+        return speech_between(speech, self._buffer.start_s, self._heard_until, self._buffer.end_s)
+
+    def _has_new_speech(self, speech: SpeechMap) -> bool:
+        """Speech the VAD hears after everything already settled at a pause."""
+        settled = self._settled_end - self._buffer.start_s
+        return any(end > settled + COVER_MARGIN_S for _, end in speech.spans)
+
+    def _skip_silence(self, speech: SpeechMap) -> list[StreamEvent]:
+        """No new speech: no model run. A long silence also ends the acoustic context."""
+        self.stats.skipped_silent += 1
+        if speech.trailing_silence_s > CONTEXT_SILENCE_S or not speech.has_speech:
+            self._buffer.trim_to(self._buffer.end_s - SILENCE_KEEP_S)
+            self._after_cut()
+        return self._partial_events()
+
+    def _settle(self, speech_end: float) -> None:
+        """A pause committed everything up to `speech_end`; the next phrase starts after it."""
+        self.stats.pauses += 1
+        self._settled_end = speech_end
+        self._hyp.reset()
+        # A last word's end time can run into the pause; never let it swallow the next phrase.
+        self._hyp.committed_end = min(self._hyp.committed_end, speech_end)
+
+    def _speech(self) -> SpeechMap:
+        samples = self._buffer.samples
+        if self._detector is None:
+            duration = samples.size / SAMPLE_RATE
+            return SpeechMap(((0.0, duration),), duration)
+        return analyze(samples, self._detector)
+
+    def _prompt(self) -> str:
+        """Tail of the committed text whose audio has left the buffer (the rest is re-heard)."""
+        limit = self.options.prompt_chars
+        if limit <= 0:
+            return ""
+        start = self._buffer.start_s + self.options.commit_tolerance_s
+        parts: list[str] = []
+        size = 0
+        for word in reversed(self._committed):
+            if word.end > start:
+                if parts:
+                    break
+                continue
+            parts.append(word.text)
+            size += len(word.text)
+            if size >= limit:
+                break
+        text = "".join(reversed(parts)).strip()
+        return text[-limit:].split(" ", 1)[-1] if len(text) > limit else text
+
+    def _transcribe(self, speech: SpeechMap, fallback: bool = False) -> tuple[list[Word], list[float]]:
+        buffer = self._buffer
+        samples = buffer.samples
+        if self._detector is not None and speech.has_speech and speech.trailing_silence_s > TAIL_PAD_S:
+            samples = samples[: round((speech.speech_end + TAIL_PAD_S) * SAMPLE_RATE)]
+        options = self.options.transcribe_options(self._prompt(), self._language)
+        if fallback:
+            options = replace(options, beam_size=FALLBACK_BEAM, temperature=FALLBACK_TEMPERATURES)
+        started = time.perf_counter()
+        segments, language, _ = run_model(self.loaded, PcmAudio(samples, SAMPLE_RATE, 1), options)
+        segments = list(segments)
+        self.stats.model_s.append(time.perf_counter() - started)
+        self.stats.buffer_s.append(buffer.duration_s)
+        self.stats.run_at_s.append(buffer.end_s)
+        self.stats.model_runs += 1
+        if self._language is None and self.loaded.info.multilingual:
+            self._language = language
+        self._last_run_end = buffer.start_s + samples.size / SAMPLE_RATE
+        self._heard_until = min(self._last_run_end, buffer.start_s + speech.speech_end)
+        has_vad = self._detector is not None
+        return hypothesis_words(segments, buffer.start_s, self.options.guards, speech if has_vad else None)
+
+    def _transcribe_checked(self, speech: SpeechMap) -> tuple[list[Word], list[float], SpeechMap]:
+        """Transcribe; when the hypothesis stopped following the speech, re-anchor and try once more.
+
+        Re-anchoring cuts the buffer at the latest pause before the stall where everything is
+        committed (Whisper then starts on the unheard speech); with no such pause, the step is
+        decoded again with beam search and temperature fallback.
+        """
+        words, ends = self._transcribe(speech)
+        if self._detector is None:
+            return words, ends, speech
+        buffer = self._buffer
+        heard_from = max(buffer.start_s, self._settled_end, self._hyp.committed_end)
+        stall = stall_point(words, speech, buffer.start_s, heard_from, STALL_S, SKIP_S)
+        if stall is None:
+            return words, ends, speech
+        self.stats.stalls += 1
+        cuts = [t for t in self._safe_cuts(speech) if buffer.start_s + MIN_REANCHOR_S < t <= stall + PAUSE_CUT_MAX_S]
+        if cuts:
+            buffer.trim_to(max(cuts))
+            self._after_cut()
+            speech = self._speech()
+            words, ends = self._transcribe(speech)
+        else:
+            words, ends = self._transcribe(speech, fallback=True)
+        return words, ends, speech
+
+    # -- cutting the buffer ---------------------------------------------------------------------
+
+    def _safe_cuts(self, speech: SpeechMap) -> list[float]:
+        settled = max(self._hyp.committed_end, self._settled_end)
+        return safe_cuts(speech, self._buffer.start_s, settled, self.options.min_pause_s)
+
+    def _trim(self, speech: SpeechMap, segment_ends: list[float]) -> list[StreamEvent]:
+        """Keep the cost per step bounded: past trim_s, cut in a pause (or at a segment end) before
+        which everything is committed, keeping about trim_s / 2 of audio as acoustic context."""
+        buffer, opts = self._buffer, self.options
+        events: list[StreamEvent] = []
+        committed_end = self._hyp.committed_end
+        if buffer.duration_s > opts.trim_s:
+            cuts = self._safe_cuts(speech) if self._detector else []
+            if not cuts:  # continuous speech: committed segment ends (whisper_streaming's cut points)
+                cuts = list(segment_ends)
+            cuts = [t for t in cuts if buffer.start_s < t <= max(committed_end, self._settled_end) + PAUSE_CUT_MAX_S]
+            later = [t for t in cuts if t >= buffer.end_s - opts.trim_s / 2]
+            if cuts:
+                buffer.trim_to(min(later) if later else max(cuts))
+                self._after_cut()
+        if buffer.duration_s > opts.max_buffer_s:
+            self.stats.forced_cuts += 1
+            if committed_end <= buffer.start_s:  # nothing agreed for a whole buffer: commit what is there
+                keep_from = buffer.end_s - 2 * opts.step_s
+                events += self._commit_events(
+                    self._hyp.commit_all([w for w in self._hyp.pending if w.end <= keep_from])
+                )
+            buffer.trim_to(max(self._hyp.committed_end, buffer.end_s - opts.max_buffer_s))
+            self._hyp.reset()
+            self._after_cut()
+        return events
+
+    def _after_cut(self) -> None:
+        self._last_run_end = None
+        self._clock.prune(self._buffer.start_s)
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _latency(self, audio_end: float, now: float) -> float:
+        wall = self._clock.wall_time(audio_end)
+        return now - wall if wall is not None else 0.0
+
+    def _commit_events(self, words: tuple[Word, ...] | list[Word]) -> list[StreamEvent]:
+        if not words:
+            return []
+        words = tuple(words)
+        self._committed.extend(words)
+        now = time.time()
+        end = min(words[-1].end, self._buffer.end_s)
+        start = min(words[0].start, end)
+        return [Commit(words_text(words), start, end, now, self._latency(end, now), words)]
+
+    def _partial_events(self) -> list[StreamEvent]:
+        pending = self._hyp.pending
+        text = words_text(pending)
+        if text == self._last_partial:
+            return []
+        self._last_partial = text
+        now = time.time()
+        if pending:
+            end = min(pending[-1].end, self._buffer.end_s)
+            start = min(pending[0].start, end)
+        else:
+            start = end = self._hyp.committed_end
+        return [Partial(text, start, end, now, self._latency(end, now))]

@@ -1,0 +1,188 @@
+"""Word-level streaming policy, free of models and audio so it is unit-tested with fake hypotheses.
+
+- LocalAgreement-n (as in whisper_streaming): a word is committed once n consecutive hypotheses
+  agree on it, i.e. the longest common prefix of the last hypotheses beyond the committed text.
+- Buffer-edge guards: hypothesis words that start before the committed end are dropped, and an
+  n-gram at the head of a hypothesis that repeats the committed tail is removed.
+- Repetition guard: a hypothesis that loops on an n-gram is cut where the loop starts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from inference.results import Word
+
+_EDGE_PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
+
+
+def normalize_word(text: str) -> str:
+    """Comparison key of a word: lower case without surrounding punctuation ('Hello,' == 'hello')."""
+    return _EDGE_PUNCT.sub("", text.strip().lower())
+
+
+def words_text(words: Sequence[Word]) -> str:
+    """Words joined as Whisper spells them (each word carries its own leading space)."""
+    return "".join(w.text for w in words).strip()
+
+
+def agreed_prefix(*hypotheses: Sequence[Word]) -> int:
+    """Length of the longest common prefix (by normalized text) of all hypotheses."""
+    if not hypotheses:
+        return 0
+    count = 0
+    for column in zip(*hypotheses, strict=False):
+        key = normalize_word(column[0].text)
+        if any(normalize_word(w.text) != key for w in column[1:]):
+            break
+        count += 1
+    return count
+
+
+def drop_before(words: Sequence[Word], committed_end: float, tolerance_s: float) -> list[Word]:
+    """Words that end after the committed end (plus a timestamp tolerance): the rest is old audio.
+
+    Word ends move less between runs than word starts (a start can jump back into a pause), so
+    the end decides; a committed word re-heard with a later end is caught by `drop_overlap`.
+    """
+    return [w for w in words if w.end > committed_end + tolerance_s]
+
+
+def drop_overlap(
+    committed_tail: Sequence[Word], words: Sequence[Word], max_ngram: int, within_s: float = 1.0
+) -> list[Word]:
+    """Remove the longest head n-gram of `words` that repeats the end of the committed text.
+
+    Only applies when the hypothesis starts before or within `within_s` after the committed end,
+    where the same spoken words can be transcribed twice across a buffer edge.
+    """
+    words = list(words)
+    if not committed_tail or not words or words[0].start > committed_tail[-1].end + within_s:
+        return words
+    tail_keys = [normalize_word(w.text) for w in committed_tail]
+    head_keys = [normalize_word(w.text) for w in words]
+    for n in range(min(max_ngram, len(tail_keys), len(head_keys)), 0, -1):
+        if tail_keys[-n:] == head_keys[:n]:
+            return words[n:]
+    return words
+
+
+def cut_repetition(words: Sequence[Word], max_repeats: int, max_ngram: int = 4) -> list[Word]:
+    """Cut a hypothesis where an n-gram (n <= max_ngram) repeats more than `max_repeats` times in a row.
+
+    Keeps the first `max_repeats` occurrences: 'the the the the' -> 'the the' for max_repeats=2.
+    """
+    words = list(words)
+    keys = [normalize_word(w.text) for w in words]
+    for start in range(len(keys)):
+        for n in range(1, max_ngram + 1):
+            gram = keys[start : start + n]
+            if len(gram) < n or not all(gram):
+                break
+            repeats = 1
+            while keys[start + repeats * n : start + (repeats + 1) * n] == gram:
+                repeats += 1
+            if repeats > max_repeats:
+                return words[: start + max_repeats * n]
+    return words
+
+
+def safe_boundary(words: Sequence[Word], count: int) -> int:
+    """Move a commit boundary back so it never splits what may still be one word.
+
+    Whisper spells a word that continues the previous one without a leading space ('14' then
+    '55'), and a number at the very end of a hypothesis may still grow ('14' -> '1455').
+    """
+    while 0 < count < len(words) and not words[count].text.startswith(" "):
+        count -= 1
+    if count and count == len(words) and words[count - 1].text.strip()[-1:].isdigit():
+        count -= 1
+    return count
+
+
+@dataclass(frozen=True)
+class AgreementResult:
+    """What one hypothesis changed: newly committed words and the still-unconfirmed rest."""
+
+    committed: tuple[Word, ...]
+    pending: tuple[Word, ...]
+
+
+class HypothesisBuffer:
+    """The committed end and the last unconfirmed hypotheses, updated once per model step.
+
+    `insert` takes the words of a new hypothesis (absolute times), strips what was already
+    committed, and commits the prefix the last `agreement` hypotheses share. With `min_prob`,
+    a word the model is unsure of (probability below it) is only committed once one more
+    hypothesis agrees (agreement + 1): consecutive steps share most of their audio, so two of
+    them can agree on the same early guess before the rest of the word is heard.
+    """
+
+    def __init__(
+        self,
+        agreement: int = 2,
+        tolerance_s: float = 0.1,
+        max_ngram: int = 5,
+        min_prob: float | None = None,
+        tail_words: int = 10,
+    ) -> None:
+        if agreement < 1:
+            raise ValueError(f"agreement must be at least 1, not {agreement}")
+        self.agreement = agreement
+        self.tolerance_s = tolerance_s
+        self.max_ngram = max_ngram
+        self.min_prob = min_prob
+        self.tail_words = tail_words
+        self.committed_end = 0.0
+        self.committed_tail: list[Word] = []
+        self._history: list[list[Word]] = []  # last hypotheses beyond the committed end, oldest first
+        self.pending: tuple[Word, ...] = ()
+
+    def fresh_words(self, words: Sequence[Word]) -> list[Word]:
+        """The part of a hypothesis that is not already committed (both edge guards)."""
+        return drop_overlap(
+            self.committed_tail, drop_before(words, self.committed_end, self.tolerance_s), self.max_ngram
+        )
+
+    def _commit(self, words: Sequence[Word]) -> None:
+        if words:
+            self.committed_end = max(self.committed_end, words[-1].end)
+            self.committed_tail = (self.committed_tail + list(words))[-self.tail_words :]
+
+    def _agreed_count(self, fresh: list[Word]) -> int:
+        history = self._history
+        if len(history) < self.agreement:
+            return 0
+        agreed = agreed_prefix(*history[-self.agreement :])
+        if self.min_prob is None:
+            return agreed
+        longer = agreed_prefix(*history) if len(history) > self.agreement else 0
+        unsure = (i for i in range(longer, agreed) if fresh[i].probability < self.min_prob)
+        return next(unsure, agreed)
+
+    def insert(self, words: Sequence[Word]) -> AgreementResult:
+        """Add one hypothesis; commit what the last hypotheses agree on."""
+        fresh = self.fresh_words(words)
+        keep = self.agreement + (1 if self.min_prob is not None else 0)
+        self._history = [*self._history, fresh][-keep:]
+        count = safe_boundary(fresh, self._agreed_count(fresh))
+        committed = fresh[:count]
+        self._commit(committed)
+        # Earlier hypotheses lose the committed words too (those that disagree on them are dropped).
+        self._history = [h[count:] for h in self._history if agreed_prefix(h, fresh) >= count]
+        self.pending = tuple(fresh[count:])
+        return AgreementResult(tuple(committed), self.pending)
+
+    def commit_all(self, words: Sequence[Word] | None = None) -> tuple[Word, ...]:
+        """Commit a whole hypothesis at once (a pause, the end of input); `None` = the pending words."""
+        chosen = list(self.pending) if words is None else self.fresh_words(words)
+        self._commit(chosen)
+        self.reset()
+        return tuple(chosen)
+
+    def reset(self) -> None:
+        """Forget unconfirmed hypotheses (after a pause or a forced cut); the committed end stays."""
+        self._history = []
+        self.pending = ()

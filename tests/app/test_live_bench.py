@@ -1,0 +1,61 @@
+"""`whisperdesk bench live` plumbing without a model: the command exists, utterances fill a long session,
+and the report table shows both runs, the ratio to the baseline and the long-session windows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.bench.dataset import Utterance
+from app.bench.live import BASELINE, OURS, LiveRun, LongRun, WindowStats, cycle_to, render
+from app.cli import build_parser
+
+
+def live_run(label: str, median: float, p95: float, wer: float) -> LiveRun:
+    return LiveRun(
+        label=label,
+        wer=wer,
+        commit_latency_median_s=median,
+        commit_latency_p95_s=p95,
+        partial_latency_median_s=median / 2,
+        cpu_cores=1.5,
+        peak_rss_mb=440.0,
+        model_run_median_s=0.6,
+        model_run_p95_s=0.9,
+        model_runs=120,
+        steps=140,
+        skipped_silent=4,
+        buffer_max_s=10.5,
+        rtf=0.9,
+        audio_s=128.0,
+        overflows=0,
+        text="...",
+    )
+
+
+def test_bench_live_is_registered_with_its_options():
+    """`bench live --long-minutes 2 --json` parses into the live benchmark."""
+    args = build_parser().parse_args(["bench", "live", "--long-minutes", "2", "--json", "--no-baseline"])
+    assert args.long_minutes == 2.0 and args.json and args.no_baseline
+    assert args.func.__module__ == "app.bench.live"
+
+
+def test_cycle_to_repeats_utterances_until_the_session_is_long_enough():
+    """Ten minutes from two short utterances: repeated in order, pauses included in the length."""
+    a = Utterance(Path("a.wav"), 16000, 1, 10.0, "a")
+    b = Utterance(Path("b.wav"), 16000, 1, 20.0, "b")
+    chosen = cycle_to([a, b], 600.0, gap_s=1.0)
+    assert [u.name for u in chosen[:4]] == ["a.wav", "b.wav", "a.wav", "b.wav"]
+    total = 1.0 + sum(u.duration_s + 1.0 for u in chosen)
+    assert 600.0 <= total < 600.0 + 21.0
+
+
+def test_report_table_shows_ratio_to_baseline_and_long_windows():
+    """The table lists both runs, our latency as a ratio to the baseline, the WER gap and the windows."""
+    runs = [live_run(OURS, 1.5, 3.0, 0.04), live_run(BASELINE, 3.0, 6.0, 0.07)]
+    window = WindowStats(0.0, 300.0, 100, 1.5, 2.9, 0.6, 430.0)
+    long = LongRun(20.0, 0.045, window, WindowStats(900.0, 1201.0, 98, 1.6, 3.0, 0.61, 431.0), 1.5, 450.0)
+    report = {"model": "tiny.en int8 on cpu", "cpu_count": 2, "audio": "15 utterances", "offline_wer": 0.03}
+    table = render(report, runs, long)
+    assert "commit latency median (s)" in table and "0.50x" in table
+    assert "WER gap to offline: +1.00 points" in table
+    assert "first 0.0-5.0 min" in table and "last 15.0-20.0 min" in table

@@ -1,0 +1,54 @@
+"""Simulated live dictation in real time on the shared LibriSpeech and LJ Speech recordings at 44.1 kHz
+stereo: corpus WER within 2 points of offline transcription of the same file, same model, same samples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.bench.live_corpus import build_session, librispeech_and_ljspeech
+from app.bench.wer import wer
+from app.file_jobs import transcribe_file
+from app.live_session import LiveSession
+from audio.decode import decode_to_contract
+from audio.file_source import FileSource
+from inference.stream_events import Commit, StreamEvent
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+
+MAX_WER_GAP = 0.02  # live may be at most 2 WER points worse than offline on the same audio
+
+
+@pytest.fixture(scope="module")
+def session_audio(tmp_path_factory, english):
+    """The 15 LibriSpeech and LJ Speech utterances in a row with 1 s pauses, 44.1 kHz stereo (about 128 s)."""
+    target = tmp_path_factory.mktemp("live") / "dictation_44k_stereo.wav"
+    return build_session(librispeech_and_ljspeech(english), target, sample_rate=44100, channels=2, gap_s=1.0)
+
+
+def test_realtime_simulation_is_within_two_wer_points_of_offline(session_audio, tiny_model):
+    """Real-time replay through LiveSession: WER close to offline, the file path's exact samples, sane commits."""
+    offline = transcribe_file(session_audio.path, tiny_model)
+    offline_wer = wer(session_audio.reference, offline.transcript.text)
+
+    events: list[StreamEvent] = []
+    source = FileSource(session_audio.path, realtime=True)
+    session = LiveSession(source, tiny_model, on_event=events.append, record_contract_audio=True)
+    summary = session.run()
+    live_wer = wer(session_audio.reference, summary.text)
+    steps = session.metrics.steps
+    print(  # shown with -s and in CI logs: the numbers behind the assertion
+        f"offline WER {offline_wer:.3f}, live WER {live_wer:.3f}, latency median {summary.latency_median_s:.2f} s "
+        f"p95 {summary.latency_p95_s:.2f} s, rtf {summary.rtf:.2f}, model runs {steps.model_runs}"
+    )
+    assert live_wer <= offline_wer + MAX_WER_GAP
+    assert summary.error is None and summary.overflows == 0
+
+    assert np.array_equal(session.contract_audio, decode_to_contract(session_audio.path)[0].samples)
+
+    commits = [e for e in events if isinstance(e, Commit)]
+    assert " ".join(c.text for c in commits) == summary.text
+    starts = [c.audio_start for c in commits]
+    assert starts == sorted(starts)
+    assert all(c.latency_s > 0 for c in commits)
+    assert summary.audio_s == pytest.approx(session_audio.duration_s + 1.0, abs=0.05)

@@ -1,0 +1,186 @@
+"""OnlineTranscriber's policy end to end on a scripted model: commits, pauses, silence, guards, cost."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from inference.stream_events import Commit, Partial
+from inference.streaming import OnlineTranscriber, StreamingOptions
+from tests.inference.streaming_fakes import (
+    ScriptedWhisper,
+    fake_loaded,
+    script,
+    scripted_detector,
+    spoken_text,
+    timed_audio,
+)
+
+CHUNK_S = 0.1  # audio arrives in 100 ms chunks, as from a converter
+
+
+def feed(transcriber: OnlineTranscriber, start_s: float, end_s: float) -> list:
+    """Insert audio chunk by chunk, stepping whenever a step's worth has arrived."""
+    events = []
+    t = start_s
+    while t < end_s - 1e-9:
+        nxt = min(end_s, t + CHUNK_S)
+        transcriber.insert_audio(timed_audio(t, nxt), captured_at=1000.0 + nxt)
+        if transcriber.ready():
+            events += transcriber.process()
+        t = nxt
+    return events
+
+
+def make(words, options: StreamingOptions | None = None, **model_kwargs) -> tuple[OnlineTranscriber, ScriptedWhisper]:
+    model = ScriptedWhisper(words, **model_kwargs)
+    return OnlineTranscriber(fake_loaded(model), options, detector=scripted_detector(words)), model
+
+
+def commits(events) -> list[Commit]:
+    return [e for e in events if isinstance(e, Commit)]
+
+
+def test_silence_never_reaches_the_model():
+    """With no speech in the buffer the model is not called and nothing is committed."""
+    transcriber, model = make([])
+    events = feed(transcriber, 0.0, 12.0) + transcriber.finish()
+    assert model.calls == []
+    assert commits(events) == []
+    assert transcriber.buffer_s <= 1.0  # silence is not kept
+
+
+def test_every_word_is_committed_once_in_order():
+    """Phrases with pauses and unstable last words end up committed exactly as spoken."""
+    words = script(
+        (0.5, "the quick brown fox jumps over the lazy dog"),
+        (4.0, "and then it ran far away into the woods"),
+        (8.6, "never to be seen again by anyone"),
+    )
+    transcriber, _ = make(words)
+    events = feed(transcriber, 0.0, 12.0) + transcriber.finish()
+    assert transcriber.committed_text == spoken_text(words)
+    assert " ".join(c.text for c in commits(events)) == spoken_text(words)
+    assert all("zz" not in c.text for c in commits(events))  # garbled tails only ever show as partials
+    assert any("zz" in e.text for e in events if isinstance(e, Partial))
+
+
+def test_commit_events_carry_audio_span_and_latency():
+    """A commit covers its words' audio and its latency is emission time minus capture time of its end."""
+    words = script((0.5, "alpha beta gamma delta"))
+    transcriber, _ = make(words)
+    events = feed(transcriber, 0.0, 4.0)
+    first = commits(events)[0]
+    assert first.audio_start == pytest.approx(words[0].start)
+    assert first.audio_end == pytest.approx(first.words[-1].end)
+    assert first.latency_s == pytest.approx(first.emitted_at - (1000.0 + first.audio_end), abs=1e-6)
+
+
+def test_pause_commits_the_phrase_before_the_next_one_starts():
+    """After finalize_silence_s of trailing silence the whole phrase is committed, with no finish()."""
+    words = script((0.5, "hello there my friend"))  # speech ends at 1.7 s
+    options = StreamingOptions(finalize_silence_s=0.8)
+    transcriber, _ = make(words, options)
+    feed(transcriber, 0.0, 1.7 + options.finalize_silence_s + options.step_s + 0.05)
+    assert transcriber.committed_text == spoken_text(words)
+    assert transcriber.stats.pauses == 1
+
+
+def test_short_pause_does_not_commit_a_guess():
+    """Steps in a short pause hear no new speech, so they neither run the model nor agree with themselves."""
+    words = script((0.5, "one two three four"), (2.45, "five six"))  # a 0.75 s pause after 1.7 s
+    transcriber, model = make(words, StreamingOptions(finalize_silence_s=0.8))
+    feed(transcriber, 0.0, 2.2)
+    runs_before = len(model.calls)
+    feed(transcriber, 2.2, 2.6)  # the step at 2.5 s has only 0.05 s of new speech
+    assert len(model.calls) == runs_before
+    assert transcriber.stats.skipped_no_new_speech == 1
+    feed(transcriber, 2.6, 4.0)
+    transcriber.finish()
+    assert transcriber.committed_text == spoken_text(words)
+
+
+def test_duplicate_words_at_buffer_edges_are_not_committed_twice():
+    """Timestamps that move between runs never make a committed word appear again."""
+    words = script(*[(i * 3.5, "we are going to the market today") for i in range(6)], word_s=0.35)
+    transcriber, _ = make(words, jitter_s=0.12)
+    feed(transcriber, 0.0, 24.0)
+    transcriber.finish()
+    assert transcriber.committed_text == spoken_text(words)
+
+
+def test_hallucinated_sentence_after_a_full_stop_is_dropped():
+    """'Thank you.' with a near-zero first-word probability after the heard words is never committed."""
+    words = script((0.5, "this is the end."))
+
+    def thanks(heard, duration):
+        return [(" Thank", duration - 0.2, duration - 0.1, 0.01), (" you.", duration - 0.1, duration, 0.95)]
+
+    transcriber, _ = make(words, extra=thanks)
+    feed(transcriber, 0.0, 4.0)
+    transcriber.finish()
+    assert transcriber.committed_text == "this is the end."
+
+
+def test_repetition_loop_is_not_committed():
+    """A decoding loop ('the the the ...') at the end of each hypothesis is cut to two repeats."""
+    words = script((0.5, "look at"))
+
+    def loop(heard, duration):
+        return [(" the", 0.9 + i * 0.05, 0.95 + i * 0.05, 0.9) for i in range(6)]
+
+    transcriber, _ = make(words, extra=loop)
+    feed(transcriber, 0.0, 1.6)
+    transcriber.finish()
+    assert transcriber.committed_text == "look at the the"
+
+
+def test_finish_flushes_the_last_words():
+    """Speech that runs to the very end of the input is committed by finish()."""
+    words = script((0.5, "and the last words are these"))
+    transcriber, _ = make(words)
+    feed(transcriber, 0.0, words[-1].end + 0.3)  # the input stops well before a pause would commit
+    assert transcriber.committed_text != spoken_text(words)
+    events = transcriber.finish()
+    assert transcriber.committed_text == spoken_text(words)
+    assert events[-1] == Partial(
+        "", events[-1].audio_start, events[-1].audio_end, events[-1].emitted_at, events[-1].latency_s
+    )
+
+
+def test_cost_per_step_stays_bounded_in_a_long_session():
+    """Ten minutes of continuous speech: the buffer given to the model never grows past max_buffer_s."""
+    phrases = [(i * 4.0, "one two three four five six seven eight nine ten eleven twelve") for i in range(150)]
+    words = script(*phrases, word_s=0.3)  # 3.6 s of speech then 0.4 s pauses: never a finalizing pause
+    options = StreamingOptions()
+    transcriber, model = make(words, options)
+    feed(transcriber, 0.0, 600.0)
+    transcriber.finish()
+    lengths = [c["end"] - c["start"] for c in model.calls]
+    assert max(lengths) <= options.max_buffer_s
+    assert max(lengths[-100:]) <= options.trim_s + 2 * options.step_s
+    assert transcriber.committed_text == spoken_text(words)
+    assert len(transcriber._clock._ends) < 400  # capture marks are pruned with the buffer
+
+
+def test_prompt_carries_committed_text_that_left_the_buffer():
+    """Once the buffer is trimmed, the model is prompted with the committed words before it."""
+    words = script(*[(i * 4.0, "red green blue yellow orange purple pink") for i in range(6)])
+    transcriber, model = make(words)
+    feed(transcriber, 0.0, 24.0)
+    prompted = [c for c in model.calls if c.get("initial_prompt")]
+    assert prompted, "no call was prompted"
+    assert all(
+        c["initial_prompt"].endswith(("pink", "purple", "orange", "yellow", "blue", "green", "red")) for c in prompted
+    )
+    assert all(c["beam_size"] == 1 and c["vad_filter"] is False for c in model.calls)
+
+
+def test_baseline_options_mirror_whisper_streaming():
+    """The baseline steps 1 s, beam 5 with fallback, trims at 15 s and never uses the VAD."""
+    base = StreamingOptions.whisper_streaming_baseline()
+    assert (base.step_s, base.beam_size, base.trim_s) == (1.0, 5, 15.0)
+    assert not base.uses_vad and len(base.temperature) > 1
+    with pytest.raises(ValueError, match="max_buffer_s"):
+        replace(base, max_buffer_s=31.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ctranslate2
+import numpy as np
 from faster_whisper import WhisperModel
 
 from inference.fingerprint import model_fingerprint
@@ -25,6 +26,7 @@ class ModelInfo:
     device: str
     compute_type: str
     multilingual: bool
+    fallback: str | None = None  # why `auto` runs on the CPU although a GPU is visible
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,21 @@ def pick_device(device: str = "auto", compute_type: str | None = None) -> tuple[
     return device, compute_type or default
 
 
+class CudaUnusableError(ValueError):
+    """A GPU is visible but CTranslate2 cannot run on it (e.g. cuBLAS 12 is missing)."""
+
+
+def check_cuda_runs(model: WhisperModel) -> None:
+    """Run one encoder pass on zeros: CTranslate2 loads cuBLAS lazily, so a GPU that is visible
+    but lacks the CUDA libraries the wheel was built for only fails at the first real call."""
+    features = np.zeros((1, model.model.n_mels, 3000), dtype=np.float32)
+    try:
+        model.model.encode(ctranslate2.StorageView.from_array(features), to_cpu=True)
+    except RuntimeError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CudaUnusableError(f"CUDA GPU visible but unusable: {first}") from None
+
+
 def load_model(
     name_or_path: str = DEFAULT_MODEL,
     device: str = "auto",
@@ -64,14 +81,26 @@ def load_model(
 ) -> LoadedModel:
     """Resolve, load and fingerprint a model; raises ModelNotFoundError with what to install."""
     resolved = resolve_model(name_or_path, allow_download=allow_download)
+    asked = device
     device, compute_type = pick_device(device, compute_type)
-    model = WhisperModel(
-        resolved.path,
-        device=device,
-        compute_type=compute_type,
-        cpu_threads=cpu_threads,
-        local_files_only=resolved.is_local,
-    )
+
+    def build(on: str, compute: str) -> WhisperModel:
+        return WhisperModel(
+            resolved.path, device=on, compute_type=compute, cpu_threads=cpu_threads, local_files_only=resolved.is_local
+        )
+
+    model = build(device, compute_type)
+    fallback = None
+    if device == "cuda":
+        try:
+            check_cuda_runs(model)
+        except CudaUnusableError as exc:
+            if asked != "auto":
+                raise
+            del model
+            fallback = f"{exc}; running on the CPU"
+            device, compute_type = "cpu", CPU_COMPUTE_TYPE
+            model = build(device, compute_type)
     sha = model_fingerprint(resolved.path) if resolved.is_local else None
     info = ModelInfo(
         name=resolved.name,
@@ -81,5 +110,6 @@ def load_model(
         device=device,
         compute_type=compute_type,
         multilingual=bool(model.model.is_multilingual),
+        fallback=fallback,
     )
     return LoadedModel(model, info)

@@ -30,7 +30,7 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
 def load_from_args(args: argparse.Namespace) -> LoadedModel:
     """Load the model the arguments name."""
     try:
-        return load_model(
+        loaded = load_model(
             args.model,
             device=args.device,
             compute_type=args.compute_type,
@@ -39,6 +39,9 @@ def load_from_args(args: argparse.Namespace) -> LoadedModel:
         )
     except ValueError as exc:  # bad device / compute type from CTranslate2 or pick_device
         raise UserError(str(exc).splitlines()[0]) from None
+    if loaded.info.fallback:
+        print(f"whisperdesk: warning: {loaded.info.fallback}", file=sys.stderr)
+    return loaded
 
 
 def error(message: str) -> None:

@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
             info = state.info
             device = "GPU" if info.device == "cuda" else info.device.upper()
             text = f"{info.name} · {device} · {info.compute_type}"
-            self.model_banner.show_message("")
+            self.model_banner.show_message(info.fallback or "", "warning" if info.fallback else "info", buttons=False)
         else:
             text = f"{state.name} · not available"
             self.model_banner.show_message(f"Model '{state.name}' cannot be used: {state.message}", "error")

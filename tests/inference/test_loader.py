@@ -102,3 +102,47 @@ def test_compute_type_is_passed_to_ctranslate2():
     assert loaded.model.model.compute_type == "float32"
     silence = PcmAudio(np.zeros(SAMPLE_RATE, dtype=np.float32), SAMPLE_RATE, 1)
     transcribe(loaded, silence, TranscribeOptions(beam_size=1, vad_filter=False))
+
+
+class _CublasMissingWhisper:
+    """Loads the real model on the CPU; built for 'cuda' its encoder fails as CTranslate2 does when
+    the GPU is visible but libcublas.so.12 is not installed (seen on a CUDA 13-only machine)."""
+
+    built: list[str] = []
+
+    def __new__(cls, path, device, compute_type, **kwargs):
+        from faster_whisper import WhisperModel
+
+        cls.built.append(f"{device}/{compute_type}")
+        model = WhisperModel(path, device="cpu", compute_type="int8", **kwargs)
+        if device == "cuda":
+
+            class Broken:
+                n_mels = model.model.n_mels
+
+                def encode(self, *args, **kw):
+                    raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+
+            model.model = Broken()
+        return model
+
+
+@pytest.mark.model
+def test_auto_falls_back_to_cpu_when_the_gpu_cannot_run(monkeypatch):
+    """A visible GPU whose CUDA libraries are missing: auto reloads on the CPU and says why."""
+    monkeypatch.setattr(loader, "cuda_available", lambda: True)
+    monkeypatch.setattr(loader, "WhisperModel", _CublasMissingWhisper)
+    _CublasMissingWhisper.built.clear()
+    loaded = load_model("tiny.en")
+    assert _CublasMissingWhisper.built == ["cuda/int8_float16", "cpu/int8"]
+    assert (loaded.info.device, loaded.info.compute_type) == ("cpu", "int8")
+    assert "libcublas.so.12" in loaded.info.fallback and "running on the CPU" in loaded.info.fallback
+
+
+@pytest.mark.model
+def test_forced_cuda_that_cannot_run_is_a_clear_error(monkeypatch):
+    """--device cuda on such a GPU raises a one-line error naming the missing library."""
+    monkeypatch.setattr(loader, "cuda_available", lambda: True)
+    monkeypatch.setattr(loader, "WhisperModel", _CublasMissingWhisper)
+    with pytest.raises(loader.CudaUnusableError, match=r"^CUDA GPU visible but unusable: Library libcublas\.so\.12"):
+        load_model("tiny.en", device="cuda")

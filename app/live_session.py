@@ -25,6 +25,7 @@ from inference.streaming import OnlineTranscriber, StepStats, StreamingOptions
 from inference.streaming_vad import SpeechDetector
 
 EventFn = Callable[[StreamEvent], None]
+BlockFn = Callable[[CapturedBlock], None]
 LEVEL_EVERY_S = 0.05  # at most one Level event per this much audio (a meter needs no more)
 
 _END = object()  # reader -> session: the source ended
@@ -72,10 +73,12 @@ class LiveSession:
         on_event: EventFn | None = None,
         record_contract_audio: bool = False,
         detector: SpeechDetector | None = None,
+        on_block: BlockFn | None = None,
     ) -> None:
         self.source = source
         self.options = options or StreamingOptions()
         self.on_event = on_event
+        self.on_block = on_block  # sees each native block (the contract demo's raw side); must not block
         self.transcriber = OnlineTranscriber(loaded, self.options, detector=detector)
         self._stream = ContractStream(source.sample_rate, source.channels)
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
@@ -193,6 +196,8 @@ class LiveSession:
         """Convert and feed a batch; False when the audio itself is bad (reported as an error)."""
         for block in batch:
             self._overflows += block.lost
+            if self.on_block is not None:
+                self.on_block(block)
             try:
                 chunk = self._stream.feed(block)
             except AudioError as exc:

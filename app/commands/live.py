@@ -12,9 +12,14 @@ import json
 import shutil
 import signal
 import sys
+import threading
 from typing import TextIO
 
 from app.commands.common import UserError, add_model_args, error, load_from_args
+from app.demo.live_demo import LiveRawTranscriber, LiveRawUpdate
+from app.demo.live_worker import LiveRawWorker
+from app.demo.mismatch import Mismatch
+from app.demo.result import BANNER
 from app.live_session import LiveSession
 from audio.capture import MicrophoneSource
 from audio.file_source import FileSource
@@ -44,6 +49,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--fast", dest="realtime", action="store_false", help="replay --simulate as fast as it is transcribed"
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per line (partial, commit, summary)")
+    demo = parser.add_argument_group("input-contract demo")
+    demo.add_argument(
+        "--contract-demo",
+        action="store_true",
+        help="also feed the raw, unconverted audio to the model (contract bypassed) and print what it hears",
+    )
+    demo.add_argument(
+        "--mismatch",
+        choices=[m.value for m in Mismatch],
+        default=Mismatch.INTERLEAVED.value,
+        help="how the raw side breaks the contract (default: native samples passed as 16 kHz mono)",
+    )
     add_model_args(parser)
     tuning = parser.add_argument_group("streaming")
     tuning.add_argument("--step", type=float, default=StreamingOptions.step_s, help="seconds of new audio per step")
@@ -143,6 +160,13 @@ class TextPrinter:
             self.partial = ""
             self._end_line()
 
+    def show_aside(self, text: str) -> None:
+        """A line printed apart from the transcript (the contract demo's raw side), dimmed on a terminal."""
+        self._clear()
+        self.out.write(f"{DIM}{text}{RESET}\n" if self.interactive else f"{text}\n")
+        self._redraw()
+        self.out.flush()
+
     def _commit(self, text: str) -> None:
         for word in text.split():
             if self.line and len(self.line) + 1 + len(word) > self.width - 1:
@@ -173,6 +197,34 @@ class TextPrinter:
         self.out.flush()
 
 
+def raw_record(update: LiveRawUpdate) -> dict:
+    """The JSON object for one update of the contract demo's raw side."""
+    return {
+        "type": "raw",
+        **update.side.to_record(),
+        "native_s": round(update.native_seconds, 3),
+        "final": update.final,
+    }
+
+
+class RawPrinter:
+    """Prints the raw side's updates: JSON lines, or a dimmed `[raw …]` line between committed lines."""
+
+    def __init__(self, printer: JsonPrinter | TextPrinter, title: str) -> None:
+        self.printer = printer
+        self.title = title
+        self._lock = threading.Lock()
+
+    def __call__(self, update: LiveRawUpdate) -> None:
+        with self._lock:
+            if isinstance(self.printer, JsonPrinter):
+                self.printer.out.write(json.dumps(raw_record(update), ensure_ascii=False) + "\n")
+                self.printer.out.flush()
+                return
+            label = "final" if update.final else f"{update.native_seconds:.0f} s"
+            self.printer.show_aside(f"[raw, {label}: {self.title}] {update.side.display_text}")
+
+
 def _without_prefix(partial: str, committed: str) -> str:
     """The partial tail once `committed` words left it (all of it when they do not match its start)."""
     shown, done = partial.split(), committed.split()
@@ -185,7 +237,21 @@ def run(args: argparse.Namespace) -> int:
     source = open_source(args)  # before the model: a bad device or file fails fast
     loaded = load_from_args(args)
     printer = JsonPrinter(sys.stdout) if args.json else TextPrinter(sys.stdout)
-    session = LiveSession(source, loaded, options, on_event=printer)
+    raw = None
+    if args.contract_demo:
+        transcriber = LiveRawTranscriber(loaded, source.sample_rate, source.channels, Mismatch(args.mismatch))
+        raw = LiveRawWorker(transcriber, RawPrinter(printer, transcriber.title), on_error=error)
+        if not args.json:
+            print(f"contract demo: {BANNER}", file=sys.stderr)
+    held: list[StreamEvent] = []  # with the demo on, the summary waits for the raw side's last update
+
+    def on_event(event: StreamEvent) -> None:
+        if raw is not None and isinstance(event, Summary):
+            held.append(event)
+        else:
+            printer(event)
+
+    session = LiveSession(source, loaded, options, on_event=on_event, on_block=raw.feed if raw else None)
 
     def on_interrupt(signum: int, frame: object) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops at once
@@ -196,6 +262,10 @@ def run(args: argparse.Namespace) -> int:
         summary = session.run()
     finally:
         signal.signal(signal.SIGINT, previous)
+        if raw is not None:
+            raw.close()
+        for event in held:
+            printer(event)
     sys.stdout.flush()
     if summary.error:
         return 1

@@ -87,3 +87,48 @@ def test_live_raw_pane_really_runs_the_model(jfk, tiny_model, utterance):
     final = updates[-1].side
     assert final.seconds_as_seen == pytest.approx(11.0 * rate / SAMPLE_RATE, abs=0.01)
     assert final.display_text == NO_TEXT or wer(utterance("jfk.flac").reference, final.text) >= 0.8
+
+
+def test_worker_runs_the_raw_side_off_the_feeding_thread(jfk):
+    """LiveRawWorker: feed() only queues; every block reaches the transcriber in order, the updates
+    arrive from the worker thread, and close() delivers the final one."""
+    import threading
+
+    from app.demo.live_worker import LiveRawWorker
+
+    frames, rate = jfk
+    runner = _RecordingRunner()
+    threads: list[str] = []
+    updates = []
+
+    def on_update(update):
+        threads.append(threading.current_thread().name)
+        updates.append(update)
+
+    transcriber = LiveRawTranscriber(None, rate, frames.shape[1], every_s=3.0, runner=runner)
+    worker = LiveRawWorker(transcriber, on_update)
+    for block in _capture_blocks(frames):
+        worker.feed(block)
+    worker.close(timeout=30)
+    assert [u.final for u in updates] == [False, False, False, True]
+    assert set(threads) == {"contract-demo-raw"}
+    assert worker.error is None
+    assert updates[-1].native_seconds == pytest.approx(len(frames) / rate)
+
+
+def test_a_failing_raw_side_reports_once_and_never_blocks(jfk):
+    """A model failure on the raw side is one error message; feeding and closing still return."""
+    from app.demo.live_worker import LiveRawWorker
+
+    frames, rate = jfk
+
+    def broken(*args):
+        raise RuntimeError("out of memory\nmore detail")
+
+    errors: list[str] = []
+    transcriber = LiveRawTranscriber(None, rate, frames.shape[1], every_s=1.0, runner=broken)
+    worker = LiveRawWorker(transcriber, lambda update: None, on_error=errors.append)
+    for block in _capture_blocks(frames):
+        worker.feed(block)
+    worker.close(timeout=30)
+    assert errors == ["contract demo (raw side) stopped: out of memory"]

@@ -136,3 +136,36 @@ def test_ctrl_c_ends_cleanly_and_flushes_the_last_words(utterance):
     pending = seen[-1]["text"]
     assert summary["text"].startswith(committed_before)
     assert len(summary["text"].split()) >= len(committed_before.split()) + len(pending.split()) - 1
+
+
+@pytest.mark.model
+def test_contract_demo_flag_adds_the_raw_side_and_keeps_the_real_transcript(capsys, utterance):
+    """`live --contract-demo --json` prints raw-side updates (the model really run on the raw 44.1 kHz
+    stereo samples) beside the normal events; the converted transcript is unharmed, the raw one is
+    garbage or nothing, and the summary still comes last."""
+    path = utterance("jfk.flac").path
+    assert main(["live", "--simulate", str(path), "--fast", "--contract-demo", "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    raws = [r for r in records if r["type"] == "raw"]
+    assert len(raws) >= 3 and raws[-1]["final"] and not any(r["final"] for r in raws[:-1])
+    assert {(r["sample_rate_fed"], r["channels_fed"]) for r in raws} == {(16000, 1)}
+    assert "44.1 kHz stereo" in raws[-1]["received"]
+    assert raws[-1]["seconds_as_seen"] > 20  # 11 s of 44.1 kHz stereo lasts 60 s to the model (one 30 s window)
+    summary = records[-1]
+    assert summary["type"] == "summary"
+    converted = summary["text"]
+    assert wer(utterance("jfk.flac").reference, converted) < 0.1
+    assert wer(converted, " ".join(r["text"] for r in raws)) >= 0.8
+
+
+@pytest.mark.model
+def test_contract_demo_text_output_marks_the_raw_lines(capsys, utterance):
+    """In text mode the raw side prints as `[raw …]` lines naming the broken format, apart from the transcript."""
+    path = utterance("jfk.flac").path
+    assert main(["live", "--simulate", str(path), "--fast", "--contract-demo", "--mismatch", "no-resample"]) == 0
+    captured = capsys.readouterr()
+    raw_lines = [line for line in captured.out.splitlines() if line.startswith("[raw")]
+    text_lines = [line for line in captured.out.splitlines() if not line.startswith("[raw")]
+    assert raw_lines and "44.1 kHz mono (downmixed, not resampled)" in raw_lines[-1]
+    assert "ask not what your country" in " ".join(text_lines).lower()
+    assert "silent contract break" in captured.err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -108,7 +109,7 @@ class _CublasMissingWhisper:
     """Loads the real model on the CPU; built for 'cuda' its encoder fails as CTranslate2 does when
     the GPU is visible but libcublas.so.12 is not installed (seen on a CUDA 13-only machine)."""
 
-    built: list[str] = []
+    built: ClassVar[list[str]] = []
 
     def __new__(cls, path, device, compute_type, **kwargs):
         from faster_whisper import WhisperModel

@@ -413,12 +413,24 @@ class OnlineTranscriber:
     def _commit_events(self, words: tuple[Word, ...] | list[Word]) -> list[StreamEvent]:
         if not words:
             return []
-        words = tuple(words)
+        words = self._monotonic(words)
         self._committed.extend(words)
         now = time.time()
         end = min(words[-1].end, self._buffer.end_s)
         start = min(words[0].start, end)
         return [Commit(words_text(words), start, end, now, self._latency(end, now), words)]
+
+    def _monotonic(self, words: tuple[Word, ...] | list[Word]) -> tuple[Word, ...]:
+        """Whisper's word times from two hypotheses can overlap by a few tenths of a second: clamp
+        new words to start where the committed ones end, so transcript times never run backwards."""
+        floor = self._committed[-1].end if self._committed else 0.0
+        fixed = []
+        for word in words:
+            start = max(word.start, floor)
+            end = max(word.end, start)
+            fixed.append(word if (start, end) == (word.start, word.end) else replace(word, start=start, end=end))
+            floor = end
+        return tuple(fixed)
 
     def _partial_events(self) -> list[StreamEvent]:
         pending = self._hyp.pending

@@ -184,3 +184,20 @@ def test_baseline_options_mirror_whisper_streaming():
     assert not base.uses_vad and len(base.temperature) > 1
     with pytest.raises(ValueError, match="max_buffer_s"):
         replace(base, max_buffer_s=31.0)
+
+
+def test_committed_word_times_never_run_backwards():
+    """Timestamps that move between hypotheses (as Whisper's do) never make a commit start before the
+    previous one ended: exported live transcripts keep their segments in order."""
+    words = script(
+        (0.5, "the quick brown fox jumps over the lazy dog"),
+        (4.0, "and then it ran far away into the woods"),
+        (8.6, "never to be seen again by anyone"),
+    )
+    transcriber, _ = make(words, jitter_s=0.12)
+    events = feed(transcriber, 0.0, 12.0) + transcriber.finish()
+    committed = transcriber.committed_words
+    assert transcriber.committed_text == spoken_text(words)
+    assert all(a.end <= b.start + 1e-9 and b.start <= b.end for a, b in zip(committed, committed[1:]))
+    starts = [c.audio_start for c in commits(events)]
+    assert starts == sorted(starts)

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test lint bench system-deps setup package package-test clean
+.PHONY: run test lint bench system-deps setup package package-test gpu-check clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,15 @@ lint: $(STAMP)
 bench: setup
 	$(BIN)/whisperdesk bench files
 	$(BIN)/whisperdesk bench live
+
+package: setup
+	bash packaging/build.sh
+
+package-test: setup
+	$(BIN)/pytest -m packaging tests/packaging $(PYTEST_ARGS)
+
+gpu-check: setup
+	bash .ci/gpu-check
 
 clean:
 	rm -rf $(VENV) build dist

@@ -32,8 +32,13 @@ def options_from_args(args: argparse.Namespace) -> TranscribeOptions:
     return TranscribeOptions(language=args.language, beam_size=args.beam_size, vad_filter=not args.no_vad)
 
 
-def emit(result: FileResult, fmt: str, output_dir: Path | None) -> None:
-    """Write one result to stdout (JSON as one line) or to OUTPUT_DIR/<stem>.<fmt>."""
+def emit(result: FileResult, fmt: str, output_dir: Path | None, taken: set[Path] | None = None) -> None:
+    """Write one result to stdout (JSON as one line) or to OUTPUT_DIR/<stem>.<fmt>.
+
+    `taken` holds the outputs of this run: a second input with the same stem (a/x.wav, b/x.mp3)
+    gets <stem>-2.<fmt> instead of overwriting the first one's transcript. Files from earlier runs
+    are overwritten, as a rerun should.
+    """
     record = result.to_record()
     if output_dir is None:
         if fmt == "json":
@@ -43,7 +48,14 @@ def emit(result: FileResult, fmt: str, output_dir: Path | None) -> None:
             sys.stdout.flush()
         return
     output_dir.mkdir(parents=True, exist_ok=True)
-    target = output_dir / f"{Path(result.file).stem}.{fmt}"
+    stem = Path(result.file).stem
+    target = output_dir / f"{stem}.{fmt}"
+    n = 1
+    while taken is not None and target in taken:
+        n += 1
+        target = output_dir / f"{stem}-{n}.{fmt}"
+    if taken is not None:
+        taken.add(target)
     target.write_text(get_writer(fmt)(result.transcript.segments, record), encoding="utf-8")
     print(f"{result.file} -> {target}", file=sys.stderr)
 
@@ -52,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_from_args(args)
     options = options_from_args(args)
     failures = 0
+    written: set[Path] = set()
     for file in args.files:
         bar = ProgressBar(Path(file).name, enabled=False if args.no_progress else None)
         try:
@@ -64,5 +77,5 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
         if not result.transcript.text:
             print(f"whisperdesk: warning: {file}: no speech found", file=sys.stderr)
-        emit(result, args.format, args.output_dir)
+        emit(result, args.format, args.output_dir, written)
     return 1 if failures else 0

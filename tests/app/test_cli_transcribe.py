@@ -156,6 +156,24 @@ def test_output_dir_exports_are_valid(cli, tmp_path, utterance, fmt):
 
 
 @pytest.mark.model
+def test_inputs_with_the_same_stem_do_not_overwrite_each_other(cli, tmp_path, utterance):
+    """a/jfk.flac and b/jfk.wav in one run: jfk.txt and jfk-2.txt, each with its own transcript;
+    a rerun overwrites its own outputs instead of adding jfk-3.txt."""
+    first = utterance("jfk.flac").path
+    other = tmp_path / "b" / "jfk.wav"
+    other.parent.mkdir()
+    other.write_bytes(utterance("ljspeech_LJ001-0002.wav").path.read_bytes())
+    out_dir = tmp_path / "out"
+    for _ in range(2):
+        status, _, err = cli("transcribe", str(first), str(other), "--output-dir", str(out_dir))
+        assert status == 0
+        assert f"{first} -> {out_dir / 'jfk.txt'}" in err and f"{other} -> {out_dir / 'jfk-2.txt'}" in err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["jfk-2.txt", "jfk.txt"]
+    assert "ask not what your country" in (out_dir / "jfk.txt").read_text().lower().replace(",", "")
+    assert "comparatively modern" in (out_dir / "jfk-2.txt").read_text().lower()
+
+
+@pytest.mark.model
 def test_txt_goes_to_stdout_by_default(cli, utterance):
     """Without --output-dir and --format, the transcript text is printed."""
     status, out, err = cli("transcribe", str(utterance("ljspeech_LJ001-0002.wav").path), "--no-progress")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -198,6 +199,6 @@ def test_committed_word_times_never_run_backwards():
     events = feed(transcriber, 0.0, 12.0) + transcriber.finish()
     committed = transcriber.committed_words
     assert transcriber.committed_text == spoken_text(words)
-    assert all(a.end <= b.start + 1e-9 and b.start <= b.end for a, b in zip(committed, committed[1:]))
+    assert all(a.end <= b.start + 1e-9 and b.start <= b.end for a, b in itertools.pairwise(committed))
     starts = [c.audio_start for c in commits(events)]
     assert starts == sorted(starts)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.tools import need_tools
 
 TOOLS = ("pulseaudio", "pactl", "paplay")
 START_TIMEOUT_S = 15.0
@@ -48,9 +49,7 @@ class PulseServer:
         return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
 
     def start(self) -> PulseServer:
-        missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-        if missing:
-            pytest.skip(f"capture tests need {', '.join(missing)} (apt-get install pulseaudio pulseaudio-utils)")
+        need_tools(*TOOLS, hint="apt-get install pulseaudio pulseaudio-utils")
         for folder in (self.runtime, self.home):
             folder.mkdir(parents=True, exist_ok=True)
             folder.chmod(0o700)

@@ -13,6 +13,7 @@ import pytest
 
 from app.bench.dataset import Utterance
 from app.bench.wer import wer
+from tests.tools import need_tools
 
 pytestmark = pytest.mark.packaging
 
@@ -102,8 +103,7 @@ def test_every_linked_library_is_inside_or_a_base_system_library(bundle: Path) -
     """Pruning left no dangling link: each NEEDED entry is bundled or one PyInstaller leaves to the OS."""
     from PyInstaller.depend.dylib import include_library
 
-    if shutil.which("objdump") is None:
-        pytest.skip("objdump (binutils) is not installed")
+    need_tools("objdump")
     root = bundle.parent
     bundled = {path.name for path in root.rglob("*")}
     dangling: dict[str, str] = {}
@@ -125,8 +125,7 @@ def test_every_linked_library_is_inside_or_a_base_system_library(bundle: Path) -
 
 def test_window_screenshot_under_xvfb(bundle: Path, home: Path, utterance) -> None:
     """The bundled GUI starts on a virtual X display (xcb plugin), transcribes a file and saves the window."""
-    if shutil.which("xvfb-run") is None:
-        pytest.skip("xvfb-run is not installed (packaging/system-deps.sh)")
+    need_tools("xvfb-run")
     from PySide6.QtGui import QImage
 
     target = home / "files.png"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import configparser
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
+from tests.tools import need_tools
 
 pytestmark = pytest.mark.packaging
 
@@ -63,8 +64,7 @@ def test_icon_pngs_have_their_named_sizes() -> None:
 )
 def test_freedesktop_validators_accept_the_files(tool: str, args: list[str], target: Path) -> None:
     """desktop-file-validate and appstreamcli report no error or warning."""
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed (packaging/system-deps.sh)")
+    need_tools(tool)
     result = subprocess.run([tool, *args, str(target)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "warning" not in (result.stdout + result.stderr).lower()

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy
 import pytest
 
+from tests.tools import need_tools
+
 pytestmark = pytest.mark.packaging
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,8 +32,7 @@ elf_strip = _load_elf_strip()
 
 @pytest.fixture(autouse=True)
 def _needs_strip() -> None:
-    if shutil.which("strip") is None:
-        pytest.skip("strip (binutils) is not installed")
+    need_tools("strip")
 
 
 def _one(pattern: str) -> Path:

@@ -14,6 +14,8 @@ import pytest
 
 from app.bench.dataset import Utterance, default_audio_dir, english_set, load_manifest
 
+pytest_plugins = ["tests.pulse"]  # the `pulse` fixture: a private PulseAudio server for capture tests
+
 
 @pytest.fixture(scope="session")
 def audio_dir() -> Path:

@@ -114,3 +114,15 @@ def pulse_device_name(sd) -> str:
         if name in names:
             return name
     pytest.fail(f"PortAudio lists no PulseAudio-backed input device (found {names}); install libasound2-plugins")
+
+
+@pytest.fixture
+def pulse(tmp_path, monkeypatch):
+    """A private PulseAudio server with a 48 kHz stereo null sink; PortAudio re-listed against it.
+    Yields (server, sounddevice module)."""
+    server = PulseServer(tmp_path / "pulse").start()
+    sd = reinit_portaudio(monkeypatch, server)
+    yield server, sd
+    server.stop()
+    sd._terminate()
+    sd._initialize()

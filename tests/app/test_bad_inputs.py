@@ -13,8 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.cli import main
-from app.commands import transcribe as transcribe_command
 from audio.constants import SAMPLE_RATE
 from tests.media import WAVE_FORMAT_IEEE_FLOAT, sine, write_video, write_wav
 
@@ -86,19 +84,6 @@ CASES = {
     "missing file": (lambda d, a: d / "missing.wav", "no such file"),
     "directory": (lambda d, a: d, "is a directory, not a file"),
 }
-
-
-@pytest.fixture
-def cli(monkeypatch, tiny_model, capfd):
-    """Run `whisperdesk ARGS` in this process on the session's tiny.en; returns (status, stdout, stderr)."""
-    monkeypatch.setattr(transcribe_command, "load_from_args", lambda args: tiny_model)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = main(list(argv))
-        out, err = capfd.readouterr()
-        return status, out, err
-
-    return run
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -105,19 +105,6 @@ def test_wer_on_shared_files_is_within_threshold(records, utterance):
         assert corpus_wer([ref], [hyp]) < 0.15, name
 
 
-@pytest.fixture
-def cli(monkeypatch, tiny_model, capfd):
-    """Run `whisperdesk ARGS` in this process on the session's tiny.en; returns (status, stdout, stderr)."""
-    monkeypatch.setattr(transcribe_command, "load_from_args", lambda args: tiny_model)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = main(list(argv))
-        out, err = capfd.readouterr()
-        return status, out, err
-
-    return run
-
-
 def _clock(text: str) -> float:
     hours, minutes, rest = text.replace(",", ".").split(":")
     return int(hours) * 3600 + int(minutes) * 60 + float(rest)

@@ -13,23 +13,8 @@ from app.file_queue import JobState
 from app.model_manager import ModelManager, ModelSpec
 from app.tasks import InlineRunner
 from inference.errors import ModelNotFoundError
-from inference.loader import LoadedModel, ModelInfo
 from inference.options import TranscribeOptions
-
-FAKE_MODEL = LoadedModel(None, ModelInfo("tiny.en", "/nowhere", "test", None, "cpu", "int8", False))
-
-
-class RecordingView:
-    """Any view method call is recorded as (name, *args)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple] = []
-
-    def __getattr__(self, name: str):
-        return lambda *args: self.calls.append((name, *args))
-
-    def of(self, name: str) -> list[tuple]:
-        return [call[1:] for call in self.calls if call[0] == name]
+from tests.app.fakes import FAKE_MODEL, RecordingView
 
 
 def make_controller(loader) -> tuple[FilesController, RecordingView]:

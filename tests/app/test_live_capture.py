@@ -12,23 +12,13 @@ from app.bench.wer import wer
 from app.live_session import LiveSession
 from audio.capture import MicrophoneSource
 from inference.stream_events import Level, StreamEvent
-from tests.pulse import PulseServer, pulse_device_name, reinit_portaudio
+from tests.pulse import pulse_device_name
 
 pytestmark = [pytest.mark.capture, pytest.mark.model]
 
 UTTERANCES = ("librispeech_dev-clean_2412-153948-0000.flac", "librispeech_test-clean_1995-1837-0001.wav")
 MAX_WER = 0.15
 TAIL_S = 1.5  # audio kept recording after playback ends, so the last words are heard and paused on
-
-
-@pytest.fixture
-def pulse(tmp_path, monkeypatch):
-    server = PulseServer(tmp_path / "pulse").start()
-    sd = reinit_portaudio(monkeypatch, server)
-    yield server, sd
-    server.stop()
-    sd._terminate()
-    sd._initialize()
 
 
 def test_speech_played_into_the_sink_is_transcribed_from_the_monitor(pulse, tmp_path, utterance, tiny_model):

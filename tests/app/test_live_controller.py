@@ -17,25 +17,10 @@ from app.tasks import InlineRunner
 from audio.capture import CaptureError
 from audio.devices import InputDevice, NoAudioBackendError
 from audio.file_source import FileSource
-from inference.loader import LoadedModel, ModelInfo
 from inference.stream_events import Commit, Level, Partial, Summary
+from tests.app.fakes import FAKE_MODEL, HeldRunner, RecordingView
 
 MIC = InputDevice(0, "Desk mic", "ALSA", 48000, 1, True)
-
-FAKE_MODEL = LoadedModel(None, ModelInfo("tiny.en", "/nowhere", "test", None, "cpu", "int8", False))
-
-
-class RecordingView:
-    """Any view method call is recorded as (name, *args)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple] = []
-
-    def __getattr__(self, name: str):
-        return lambda *args: self.calls.append((name, *args))
-
-    def of(self, name: str) -> list[tuple]:
-        return [call[1:] for call in self.calls if call[0] == name]
 
 
 class Source:
@@ -62,21 +47,6 @@ class Scripted:
 
     def stop(self) -> None:
         pass
-
-
-class HeldRunner(InlineRunner):
-    """Keeps submitted work until `release()`, to act between submit and completion."""
-
-    def __init__(self) -> None:
-        self.held: list[tuple] = []
-
-    def submit(self, work, on_done, on_error, on_event=None):
-        self.held.append((work, on_done, on_error, on_event))
-
-    def release(self) -> None:
-        held, self.held = self.held, []
-        for args in held:
-            InlineRunner.submit(self, *args)
 
 
 def make(tmp_path: Path, backends: LiveBackends, runner=None, loader=None):

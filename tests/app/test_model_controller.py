@@ -8,6 +8,7 @@ from app.model_manager import ModelManager, ModelSpec
 from app.tasks import InlineRunner
 from inference.errors import ModelNotFoundError
 from inference.loader import LoadedModel, ModelInfo
+from tests.app.fakes import HeldRunner
 
 
 def loaded(name: str) -> LoadedModel:
@@ -26,21 +27,6 @@ class StateView:
 
     def show_model_state(self, state) -> None:
         self.states.append(state)
-
-
-class HeldRunner(InlineRunner):
-    """Runs submitted work only on `release()`, in submission order."""
-
-    def __init__(self) -> None:
-        self.held = []
-
-    def submit(self, work, on_done, on_error, on_event=None):
-        self.held.append((work, on_done, on_error, on_event))
-
-    def release(self) -> None:
-        held, self.held = self.held, []
-        for args in held:
-            InlineRunner.submit(self, *args)
 
 
 def test_missing_model_is_reported_to_the_view_and_to_waiters():

@@ -10,20 +10,9 @@ import pytest
 from audio.capture import CaptureError, MicrophoneSource
 from audio.sources import CapturedBlock
 from tests.media import sine, write_audio
-from tests.pulse import PulseServer, pulse_device_name, reinit_portaudio
+from tests.pulse import pulse_device_name
 
 pytestmark = pytest.mark.capture
-
-
-@pytest.fixture
-def pulse(tmp_path, monkeypatch):
-    """A private PulseAudio server with a 48 kHz stereo null sink; PortAudio re-listed against it."""
-    server = PulseServer(tmp_path / "pulse").start()
-    sd = reinit_portaudio(monkeypatch, server)
-    yield server, sd
-    server.stop()
-    sd._terminate()
-    sd._initialize()
 
 
 def capture_while(source: MicrophoneSource, playing: threading.Event, tail_s: float) -> list[CapturedBlock]:

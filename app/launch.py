@@ -62,6 +62,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="AUDIO",
         help="with --screenshot: the audio to transcribe (files view) or dictate from (live view); repeatable",
     )
+    parser.add_argument(
+        "--contract-demo",
+        action="store_true",
+        help="start with the input-contract demo switched on (converted and raw audio side by side)",
+    )
     return parser.parse_args(argv)
 
 
@@ -99,7 +104,7 @@ def launch_gui(argv: list[str]) -> int:
     if args.screenshot:
         from app.gui.screenshot import take_screenshot
 
-        return take_screenshot(args.screenshot, args.view, args.file)
+        return take_screenshot(args.screenshot, args.view, args.file, args.contract_demo)
 
     from app.gui.main_window import MainWindow
     from app.gui.settings_store import SettingsStore
@@ -108,4 +113,6 @@ def launch_gui(argv: list[str]) -> int:
     window.show_view(args.view)
     window.show()
     window.start()
+    if args.contract_demo:
+        window.set_contract_demo_visible(True)
     return app.exec()

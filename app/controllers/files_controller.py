@@ -48,6 +48,7 @@ class FilesController:
         self._options = options
         self._selected: int | None = None
         self._waiting_for_model = False
+        self.on_done: Callable[[FileJob], None] | None = None  # after each transcribed file (the contract demo)
 
     @property
     def busy(self) -> bool:
@@ -173,6 +174,8 @@ class FilesController:
         if self._selected is None or self._selected not in self.queue.jobs:
             self.select(job.id)
         self._pump()
+        if self.on_done is not None:
+            self.on_done(job)
 
     def _failed(self, job: FileJob, exc: BaseException) -> None:
         if isinstance(exc, TranscriptionCancelled):

@@ -20,7 +20,7 @@ from app.controllers.messages import one_line
 from app.controllers.model_controller import ModelController
 from app.controllers.views import LiveStats, LiveView
 from app.export_files import export_transcript
-from app.live_session import LiveSession, SessionMetrics
+from app.live_session import BlockFn, LiveSession, SessionMetrics
 from app.live_transcript import LiveTranscript
 from app.settings_model import AppSettings
 from app.tasks import Emit, TaskRunner
@@ -62,7 +62,21 @@ class _Speed:
     rtf: float
 
 
-SessionFactory = Callable[[AudioSource, LoadedModel, StreamingOptions, Callable[[object], None]], Session]
+# (source, loaded, options, on_event) -> Session; called with on_block=... as well when a BlockTap sees the blocks.
+SessionFactory = Callable[..., Session]
+
+
+class BlockTap(Protocol):
+    """Something that wants each session's native blocks (the input-contract demo's raw side)."""
+
+    def open(self, source: AudioSource, loaded: LoadedModel) -> BlockFn | None:
+        """On the session's thread, once the source is open: the callable for every block, or None
+        to stay out of this session (the session then gets no on_block at all)."""
+        ...
+
+    def ended(self) -> None:
+        """On the GUI thread, once the session is over (also after a failed start)."""
+        ...
 
 
 def _microphone(device: int | None) -> AudioSource:
@@ -74,9 +88,13 @@ def _file_source(path: str, realtime: bool) -> AudioSource:
 
 
 def _session(
-    source: AudioSource, loaded: LoadedModel, options: StreamingOptions, on_event: Callable[[object], None]
+    source: AudioSource,
+    loaded: LoadedModel,
+    options: StreamingOptions,
+    on_event: Callable[[object], None],
+    on_block: BlockFn | None = None,
 ) -> Session:
-    return LiveSession(source, loaded, options=options, on_event=on_event)
+    return LiveSession(source, loaded, options=options, on_event=on_event, on_block=on_block)
 
 
 @dataclass(frozen=True)
@@ -140,6 +158,8 @@ class LiveController:
         self._latency: float | None = None
         self._rtf: float | None = None
         self._exported_at: int | None = None  # piece count when last saved by the user
+        self.block_tap: BlockTap | None = None  # set by the window for the input-contract demo
+        self._tap: BlockTap | None = None  # the tap of the running session
 
     # devices -------------------------------------------------------------------------------
 
@@ -215,6 +235,7 @@ class LiveController:
         self.transcript.begin_session()
         self._view.set_partial("")
         session_factory = self._backends.session
+        tap = self._tap = self.block_tap
 
         def work(emit: Emit) -> Summary | None:
             source = make_source()
@@ -231,7 +252,11 @@ class LiveController:
                         emit(_Speed(metrics.processing_s / metrics.audio_s))
 
             try:
-                session = session_factory(source, loaded, options, on_event)
+                on_block = tap.open(source, loaded) if tap is not None else None
+                if on_block is None:
+                    session = session_factory(source, loaded, options, on_event)
+                else:
+                    session = session_factory(source, loaded, options, on_event, on_block=on_block)
                 sessions.append(session)
                 if not slot.attach(session):
                     return None
@@ -255,6 +280,9 @@ class LiveController:
 
     def _session_over(self) -> None:
         self._slot = None
+        tap, self._tap = self._tap, None
+        if tap is not None:
+            tap.ended()
         self.transcript.end_session()
         self._view.set_partial("")
         self._view.show_level(-120.0, -120.0)

@@ -7,6 +7,9 @@ from enum import Enum
 from typing import Protocol
 
 from app.autosave import SavedSession
+from app.demo.live_demo import LiveRawUpdate
+from app.demo.mismatch import Mismatch
+from app.demo.result import DemoResult
 from app.file_jobs import FileResult
 from app.file_queue import JobState
 from audio.devices import InputDevice
@@ -84,3 +87,23 @@ class LiveView(Protocol):
     def offer_restore(self, saved: SavedSession | None) -> None:
         """Offer to restore a recovered transcript (None hides the offer)."""
         ...
+
+
+class DemoView(Protocol):
+    """The input-contract demo's panel (app.gui.contract_demo_view.ContractDemoView and its frame)."""
+
+    def show_result(self, result: DemoResult) -> None: ...
+
+    def start_live(self, sample_rate: int, channels: int, mismatch: Mismatch | str = Mismatch.INTERLEAVED) -> None: ...
+
+    def show_live_update(self, raw: LiveRawUpdate | None = None, converted_text: str | None = None) -> None: ...
+
+    def show_status(self, message: str) -> None:
+        """One line: what runs now, or what went wrong."""
+        ...
+
+    def show_source(self, text: str) -> None:
+        """What the panes are about: a file's name, or the live input."""
+        ...
+
+    def clear(self) -> None: ...

@@ -87,11 +87,15 @@ class LiveRawTranscriber:
         self._parts = [window] if window.size else []
         return window
 
-    def feed(self, data: np.ndarray) -> LiveRawUpdate | None:
-        """Add one native block; returns an update when a run was due (every `every_s` of audio)."""
+    def add(self, data: np.ndarray) -> None:
+        """Add one native block without running the model (a worker catching up on a backlog)."""
         if self._finished:
             raise RuntimeError("feed() after finish()")
         self._parts.append(self._stream.process(data))
+
+    def feed(self, data: np.ndarray) -> LiveRawUpdate | None:
+        """Add one native block; returns an update when a run was due (every `every_s` of audio)."""
+        self.add(data)
         if self._stream.frames_in - self._frames_at_last_run < self._every_frames:
             return None
         return self._run(final=False)

@@ -3,8 +3,9 @@
 A LiveSession hands every native block to `feed` (cheap: a queue put). The worker thread passes
 the blocks to a LiveRawTranscriber, which runs the model through the demo's bypass every few
 seconds of audio, and reports each LiveRawUpdate through `on_update` (from the worker thread).
-`close()` runs the last window and joins. Blocks are never dropped: the raw side lags instead,
-since what it shows is the whole session as the model would have heard it.
+`close()` runs the last window and joins. Blocks are never dropped; when the model is slower than
+speech, the queued blocks are added at once and run on once, so the raw side never falls behind
+by more than one run.
 """
 
 from __future__ import annotations
@@ -46,21 +47,34 @@ class LiveRawWorker:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        closing = False
         try:
-            while True:
-                item = self._queue.get()
-                if item is _CLOSE:
-                    update = self.transcriber.finish()
-                    if update is not None:
-                        self.on_update(update)
-                    return
-                update = self.transcriber.feed(item)  # type: ignore[arg-type]
+            while not closing:
+                blocks = self._take()
+                closing = blocks[-1] is _CLOSE
+                data = [b for b in blocks if b is not _CLOSE]
+                for block in data[:-1]:  # a backlog (the model was slower than speech): one run for all of it
+                    self.transcriber.add(block)  # type: ignore[arg-type]
+                update = self.transcriber.feed(data[-1]) if data else None  # type: ignore[arg-type]
                 if update is not None:
                     self.on_update(update)
+            update = self.transcriber.finish()
+            if update is not None:
+                self.on_update(update)
         except Exception as exc:  # the demo must never take the real transcript down with it
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             self.error = f"contract demo (raw side) stopped: {detail}"
             if self.on_error is not None:
                 self.on_error(self.error)
-            while self._queue.get() is not _CLOSE:  # drain until close() so feed() never piles up
-                pass
+            while not closing:  # drain until close() so feed() never piles up
+                closing = self._queue.get() is _CLOSE
+
+    def _take(self) -> list[object]:
+        """The next queued item and everything queued behind it, up to and including a close."""
+        items = [self._queue.get()]
+        while items[-1] is not _CLOSE:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return items

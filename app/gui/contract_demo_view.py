@@ -16,6 +16,7 @@ from app.demo.mismatch import CONTRACT_FORMAT, CONVERTED_TITLE, Mismatch, raw_ti
 from app.demo.result import BANNER, NO_TEXT, DemoResult, DemoSide
 
 RAW_PLACEHOLDER_TITLE = f"Raw: native audio passed as {CONTRACT_FORMAT} (contract broken)"
+LIVE_PICTURE_NOTE = "The spectrogram picture is drawn for files: drop one to see what the model computes from each."
 
 
 def _label(text: str = "", selectable: bool = False) -> QLabel:
@@ -52,7 +53,8 @@ class DemoPane(QGroupBox):
     def show_text(self, text: str) -> None:
         """Show a transcript, or say plainly that there is none."""
         self.transcript.setPlainText(text or NO_TEXT)
-        self.transcript.setEnabled(bool(text))
+        # "No text" is part of the lesson: shown in dark red italics, not greyed out like a disabled field.
+        self.transcript.setStyleSheet("" if text else "QPlainTextEdit { color: #8a1c1c; font-style: italic; }")
 
     def clear(self) -> None:
         self.transcript.setPlainText("")
@@ -110,6 +112,7 @@ class ContractDemoView(QWidget):
         mismatch = Mismatch(mismatch)
         self.raw_pane.setTitle(raw_title(mismatch, sample_rate, channels))
         self.status.setText(f"Live: {mismatch.explanation()}")
+        self.spectrogram.setText(LIVE_PICTURE_NOTE)
 
     def show_live_update(
         self,

@@ -1,5 +1,5 @@
 """The main window: the live and files views in tabs, menus and shortcuts, drops anywhere,
-the model state banner, settings, and a dock kept for the input-contract demo.
+the model state banner, settings, and the input-contract demo in a dock (off until switched on).
 
 It builds the controllers, connects the views' signals to them and shows what they report;
 the logic itself is in app/controllers.
@@ -17,9 +17,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.autosave import Autosaver
+from app.controllers.contract_demo_controller import ContractDemoController
 from app.controllers.files_controller import FilesController
 from app.controllers.live_controller import LiveBackends, LiveController
 from app.controllers.model_controller import ModelController
 from app.controllers.views import ModelPhase, ModelState
 from app.export_files import format_of, free_path, with_format
-from app.file_queue import MEDIA_SUFFIXES
+from app.file_queue import MEDIA_SUFFIXES, JobState
+from app.gui.contract_demo_panel import ContractDemoPanel, GuiPost
 from app.gui.files_panel import FilesPanel
 from app.gui.live_panel import LivePanel
 from app.gui.qt_runner import QtTaskRunner
@@ -55,6 +57,9 @@ EXPORT_FILTERS = {
 }
 MEDIA_FILTER = f"Audio and video ({' '.join(f'*{s}' for s in sorted(MEDIA_SUFFIXES))});;All files (*)"
 SHUTDOWN_WAIT_S = 10.0  # seconds to let running work stop when the window closes
+DEMO_DOCK_SHARE = 0.55  # share of the window's width the contract demo takes when it opens...
+DEMO_DOCK_PX = 1080  # ...or more, up to the width that shows its spectrogram unscrolled,
+VIEWS_MIN_PX = 640  # while the live and files views keep at least this much
 
 
 def app_icon() -> QIcon:
@@ -108,6 +113,17 @@ class MainWindow(QMainWindow):
         self.live = LiveController(
             self.live_panel, self.models, self.runner, self.autosaver, lambda: self.settings, deps.live
         )
+        self.contract_demo_panel = ContractDemoPanel()
+        self.contract_demo = ContractDemoController(
+            self.contract_demo_panel,
+            self.models,
+            self.runner,
+            lambda: self.settings.transcribe_options(),
+            GuiPost(self).post,
+            lambda: ([piece.text for piece in self.live.transcript.pieces], self.live.transcript.partial),
+        )
+        self.files.on_done = self.contract_demo.file_done
+        self.live.block_tap = self.contract_demo
 
         self.model_banner = Banner()
         self.model_banner.add_button("Settings…").clicked.connect(self.open_settings)
@@ -123,11 +139,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.contract_demo_dock = QDockWidget("Input-contract demo", self)
+        self.contract_demo_dock = QDockWidget("Input-contract demo: converted vs raw audio", self)
         self.contract_demo_dock.setObjectName("contract_demo_dock")
-        self.contract_demo_dock.setWidget(QLabel("The input-contract demo is not part of this build."))
+        self.contract_demo_dock.setWidget(self.contract_demo_panel)
+        # No close button: the switch (View menu, status bar, Ctrl+Shift+D) is the one way to end the demo.
+        features = QDockWidget.DockWidgetFeature
+        self.contract_demo_dock.setFeatures(features.DockWidgetMovable | features.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.contract_demo_dock)
         self.contract_demo_dock.hide()
+        self.contract_demo_switch = QCheckBox("Input-contract demo")
+        self.contract_demo_switch.setToolTip(
+            "Also feed the audio to the model raw, skipping the conversion step, and compare (Ctrl+Shift+D)"
+        )
+        self.contract_demo_switch.clicked.connect(self.set_contract_demo_visible)
+        self.statusBar().addPermanentWidget(self.contract_demo_switch)
 
         self._build_menus()
         self._connect_views()
@@ -221,6 +246,9 @@ class MainWindow(QMainWindow):
         files.selected.connect(self.files.select)
         files.export_requested.connect(self.export_file)
         files.export_all_requested.connect(self.export_all)
+        self.contract_demo_panel.mismatch_chosen.connect(self.contract_demo.set_mismatch)
+        self.contract_demo_panel.run_selected_requested.connect(self.run_contract_demo_on_selected)
+        live.transcript.updated.connect(self.contract_demo.live_text_changed)
 
     # views ---------------------------------------------------------------------------------
 
@@ -229,13 +257,29 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(FILES_TAB if name == "files" else LIVE_TAB)
 
     def set_contract_demo_visible(self, visible: bool) -> None:
-        """Show or hide the input-contract demo panel (View menu, Ctrl+Shift+D)."""
+        """Switch the input-contract demo on (panel shown, raw path runs) or off (hidden, nothing of it runs):
+        View menu, Ctrl+Shift+D, or the status bar's switch."""
+        was_visible = self.contract_demo_dock.isVisible()
         self.contract_demo_dock.setVisible(visible)
         self.contract_demo_action.setChecked(visible)
+        self.contract_demo_switch.setChecked(visible)
+        self.contract_demo.set_enabled(visible)
+        if visible and not was_visible and not self.contract_demo_dock.isFloating():
+            width = min(DEMO_DOCK_PX, max(round(self.width() * DEMO_DOCK_SHARE), self.width() - VIEWS_MIN_PX))
+            self.resizeDocks([self.contract_demo_dock], [width], Qt.Orientation.Horizontal)
 
     def install_contract_demo(self, widget: QWidget) -> None:
-        """Put the input-contract demo widget in its panel (issue 5 calls this)."""
+        """Put another widget in the demo's panel (the demo itself still runs into its own panel)."""
         self.contract_demo_dock.setWidget(widget)
+
+    def run_contract_demo_on_selected(self) -> None:
+        """Run the demo on the finished file shown in the files view (e.g. after picking another mismatch)."""
+        job_id = self.files_panel.shown_job()
+        job = self.files.queue.jobs.get(job_id) if job_id is not None else None
+        if not self.contract_demo.enabled or job is None or job.state is not JobState.DONE:
+            self.statusBar().showMessage("Select a transcribed file in the Files view first", 5000)
+            return
+        self.contract_demo.run_file(job.path)
 
     # files ---------------------------------------------------------------------------------
 
@@ -376,6 +420,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.live.stop()
         self.files.cancel_all()
+        self.contract_demo.shutdown()
         self.runner.wait_all(SHUTDOWN_WAIT_S)
         self.live.shutdown()
         self.autosaver.close()

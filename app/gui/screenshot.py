@@ -1,5 +1,8 @@
-"""`whisperdesk --screenshot PATH [--view live|files] [--file AUDIO]`: run real work in the
-window, save it as a PNG, print the event-loop lateness measured meanwhile, exit.
+"""`whisperdesk --screenshot PATH [--view live|files] [--file AUDIO] [--contract-demo]`: run real
+work in the window, save it as a PNG, print the event-loop lateness measured meanwhile, exit.
+
+With --contract-demo the window is larger, the demo is switched on first, and the picture waits
+for the demo's result (files) or its last raw update (live) as well.
 
 Uses default settings and a throw-away autosave folder, never the user's own. Works
 offscreen and on a real or virtual X display (xvfb-run -a).
@@ -27,6 +30,8 @@ WORK_TIMEOUT_S = 300.0  # seconds the work may take before the picture is taken 
 LIVE_SHOT_WORDS = 14  # committed words shown before the live picture is taken (with a grey tail)
 DEFAULT_LIVE_FILE = "jfk.flac"
 DEFAULT_FILE_COUNT = 3
+DEMO_WINDOW_SIZE = (1720, 1000)  # room for the files list beside both demo panes and the whole spectrogram
+POLL_MS = 100  # how often to look at work that reports through no window signal (the demo)
 
 
 def wait_for(signals: SignalInstance | list[SignalInstance], done: Callable[[], bool], timeout_s: float) -> bool:
@@ -70,10 +75,20 @@ def save_png(image: QImage, path: str) -> None:
         raise OSError(f"cannot write {path}")
 
 
+def _wait_for_demo(window: MainWindow) -> None:
+    """Let the contract demo finish its file run or close its raw worker."""
+    poll = QTimer(window)
+    poll.start(POLL_MS)
+    wait_for(poll.timeout, lambda: not window.contract_demo.busy, WORK_TIMEOUT_S)
+    poll.stop()
+
+
 def _capture_files(window: MainWindow, files: list[str]) -> QImage:
     window.show_view("files")
     window.add_files(files)
     wait_for(window.files_panel.idle, lambda: not window.files.busy, WORK_TIMEOUT_S)
+    if window.contract_demo.enabled:
+        _wait_for_demo(window)
     done = window.files.queue.done()
     if done:
         window.files.select(done[0].id)
@@ -95,20 +110,30 @@ def _capture_live(window: MainWindow, file: str) -> QImage:
     wait_for([view.updated, window.live_panel.state_changed], moment, WORK_TIMEOUT_S)
     window.live.stop()
     wait_for(window.live_panel.state_changed, lambda: window.live.state == IDLE, WORK_TIMEOUT_S)
+    if window.contract_demo.enabled:
+        _wait_for_demo(window)
+        return window.grab().toImage()  # the demo's last raw update comes after the session
     return shot[0] if shot else window.grab().toImage()
 
 
-def take_screenshot(path: str, view: str, files: list[str]) -> int:
-    """Do the work for `view`, save the window to `path`; returns the exit status."""
+def take_screenshot(path: str, view: str, files: list[str], contract_demo: bool = False) -> int:
+    """Do the work for `view` (with the contract demo on if asked), save the window to `path`;
+    returns the exit status."""
     files = files or default_files(view)
+    if contract_demo and view == "files":
+        files = files[:1]  # the demo panes show one file
     if not files:
         print("whisperdesk: error: no audio for the screenshot: pass --file AUDIO", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="whisperdesk-shot-") as tmp:
         store = SettingsStore(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
         window = MainWindow(store, WindowDeps(autosaver=Autosaver(Path(tmp) / "autosave")))
+        if contract_demo:
+            window.resize(*DEMO_WINDOW_SIZE)
         window.show()
         window.start()
+        if contract_demo:
+            window.set_contract_demo_visible(True)
         loaded = wait_for(
             window.model_state_changed,
             lambda: window.model_state is not None and window.model_state.phase is not ModelPhase.LOADING,
@@ -118,18 +143,21 @@ def take_screenshot(path: str, view: str, files: list[str]) -> int:
         probe.start()  # measures the work, not the one-off model load
         image = _capture_files(window, files) if view == "files" else _capture_live(window, files[0])
         stats = probe.stop()
-        problems = _problems(window, view) if loaded else ["the model did not load in time"]
+        problems = _problems(window, view, contract_demo) if loaded else ["the model did not load in time"]
         window.close()
         save_png(image, path)
-    print(f"saved {path} ({image.width()}x{image.height()}, {view} view)")
+    demo = ", input-contract demo" if contract_demo else ""
+    print(f"saved {path} ({image.width()}x{image.height()}, {view} view{demo})")
     print(f"{stats} (during the work, after the model loaded)")
     for problem in problems:
         print(f"whisperdesk: error: {problem}", file=sys.stderr)
     return 1 if problems else 0
 
 
-def _problems(window: MainWindow, view: str) -> list[str]:
-    """What went wrong in the work shown (a failed file, a live run with no text), as lines."""
+def _problems(window: MainWindow, view: str, contract_demo: bool = False) -> list[str]:
+    """What went wrong in the work shown (a failed file, a live run with no text, no demo result), as lines."""
+    if contract_demo and view == "files" and window.contract_demo.last_result is None:
+        return [window.contract_demo_panel.view.status.text() or "the contract demo produced no result"]
     if view == "files":
         return [f"{job.path}: {job.message}" for job in window.files.queue.jobs.values() if job.result is None]
     if window.live.transcript.is_empty():

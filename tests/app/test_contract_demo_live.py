@@ -110,10 +110,59 @@ def test_worker_runs_the_raw_side_off_the_feeding_thread(jfk):
     for block in _capture_blocks(frames):
         worker.feed(block)
     worker.close(timeout=30)
-    assert [u.final for u in updates] == [False, False, False, True]
+    assert [u.final for u in updates] == [False] * (len(updates) - 1) + [True]
     assert set(threads) == {"contract-demo-raw"}
     assert worker.error is None
     assert updates[-1].native_seconds == pytest.approx(len(frames) / rate)
+    seen = [u.native_seconds for u in updates]
+    assert seen == sorted(seen)
+
+
+def test_a_backlog_is_caught_up_in_one_run(jfk):
+    """While a raw run is slower than speech, the blocks queued behind it are taken together and run
+    once: the raw side stays one run behind at most instead of queueing a run per 3 s of audio."""
+    import threading
+
+    from app.demo.live_worker import LiveRawWorker
+
+    frames, rate = jfk
+    gate = threading.Event()
+    windows: list[np.ndarray] = []
+
+    def slow(loaded, samples, options):
+        gate.wait(30)  # the first run lasts until every block has been queued
+        windows.append(samples.copy())
+        return ""
+
+    transcriber = LiveRawTranscriber(None, rate, frames.shape[1], every_s=3.0, runner=slow)
+    worker = LiveRawWorker(transcriber, lambda update: None)
+    for block in _capture_blocks(frames):
+        worker.feed(block)
+    gate.set()
+    worker.close(timeout=30)
+    assert worker.error is None
+    # unbatched it would be 4 runs (at 3, 6 and 9 s, and the final window); batched, the backlog is one run
+    assert 2 <= len(windows) <= 3
+    full = RawStream(Mismatch.INTERLEAVED, rate, 2).process(frames)
+    assert np.array_equal(windows[-1], full[-30 * SAMPLE_RATE :])
+
+
+def test_a_failure_in_the_last_run_does_not_hang_close(jfk):
+    """An error from the final run is reported and close() returns (the thread does not wait forever)."""
+    from app.demo.live_worker import LiveRawWorker
+
+    frames, rate = jfk
+    errors: list[str] = []
+
+    def broken(*args):
+        raise RuntimeError("CUDA failed")
+
+    transcriber = LiveRawTranscriber(None, rate, frames.shape[1], every_s=60.0, runner=broken)
+    worker = LiveRawWorker(transcriber, lambda update: None, on_error=errors.append)
+    worker.feed(frames[:4096])
+    worker.close(timeout=10)
+    assert not worker._thread.is_alive()
+    assert errors == ["contract demo (raw side) stopped: CUDA failed"]
 
 
 def test_a_failing_raw_side_reports_once_and_never_blocks(jfk):

@@ -11,6 +11,8 @@ QT_FREE = (
     "app.controllers.files_controller",
     "app.controllers.live_controller",
     "app.controllers.model_controller",
+    "app.controllers.contract_demo_controller",
+    "app.controllers.live_raw",
     "app.autosave",
     "app.file_queue",
     "app.live_transcript",

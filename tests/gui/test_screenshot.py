@@ -16,9 +16,12 @@ pytestmark = [pytest.mark.gui, pytest.mark.model]
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _screenshot(tmp_path: Path, view: str, audio: Path, wrapper: list[str], env: dict[str, str]) -> Path:
+def _screenshot(
+    tmp_path: Path, view: str, audio: Path, wrapper: list[str], env: dict[str, str], extra: tuple[str, ...] = ()
+) -> Path:
     target = tmp_path / f"{view}.png"
     command = [*wrapper, sys.executable, "-m", "app", "--screenshot", str(target), "--view", view, "--file", str(audio)]
+    command += extra
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
     assert f"saved {target}" in result.stdout and "event-loop lateness" in result.stdout
@@ -37,6 +40,14 @@ def test_files_view_screenshot_offscreen(tmp_path: Path, utterance):
     png = _screenshot(tmp_path, "files", utterance("ljspeech_LJ001-0008.wav").path, [], env)
     image = QImage(str(png))
     assert (image.width(), image.height()) == (1040, 720)
+
+
+def test_contract_demo_screenshot_offscreen(tmp_path: Path, utterance):
+    """--contract-demo: a larger window with the demo panel, taken after the file demo finished."""
+    env = {**_clean_env(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    png = _screenshot(tmp_path, "files", utterance("jfk.flac").path, [], env, ("--contract-demo",))
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1720, 1000)
 
 
 @pytest.mark.slow

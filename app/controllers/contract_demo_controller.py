@@ -38,7 +38,6 @@ IDLE_HINT = (
     "Drop or open a file, or start dictation: the same audio also goes to the model raw, "
     "without the conversion step, and both results show here."
 )
-JOIN_NEXT_SESSION = "The raw side joins at the next dictation: this one started with the demo off."
 
 
 class ContractDemoController:
@@ -64,7 +63,6 @@ class ContractDemoController:
         self._post = post
         self._live_text = live_text
         self._lock = threading.Lock()  # enabled and the session's raw side, shared with open()
-        self._session_running = False
         self._live: LiveRawSide | None = None  # the running session's raw side, when it has one
         self._live_start = 0  # committed live pieces before the raw side attached
         self._file_cancel: threading.Event | None = None  # set while a file demo runs
@@ -79,7 +77,7 @@ class ContractDemoController:
             if enabled == self.enabled:
                 return
             self.enabled = enabled
-            live, running = self._live, self._session_running
+            live = self._live
         self._view.clear()
         if not enabled:
             self._pending = None
@@ -89,10 +87,8 @@ class ContractDemoController:
                 self._detach(live, final=False)
             return
         self._view.show_status(IDLE_HINT)
-        if live is not None:
+        if live is not None:  # a dictation is running: its raw side starts now
             self._attach(live)
-        elif running:
-            self._view.show_status(JOIN_NEXT_SESSION)
 
     def set_mismatch(self, mismatch: Mismatch | str) -> None:
         """Later runs break the contract this way; a live raw side starts again with it."""
@@ -175,13 +171,13 @@ class ContractDemoController:
     # live (BlockTap) -----------------------------------------------------------------------
 
     def open(self, source: AudioSource, loaded: LoadedModel) -> BlockFn | None:
-        """Session thread: with the mode on, the session's blocks also go to a raw side; None when off.
-        Its worker starts here, so the raw side hears the session from its first block."""
+        """Session thread: every session gets a raw side's gate, so the mode can be switched on in
+        the middle of a dictation; while it is off the gate costs a lock and a None check per block
+        and no worker exists. With the mode on, the worker starts here and hears the first block."""
         with self._lock:
-            self._session_running = True
-            if not self.enabled:
-                return None
             live = self._live = LiveRawSide(loaded, source.sample_rate, source.channels, source.name)
+            if not self.enabled:
+                return live.feed
             problem = self._start_worker(live)
         self._post(lambda: self._show_live_start(live, problem))
         return live.feed
@@ -190,7 +186,6 @@ class ContractDemoController:
         """GUI thread: the session is over; its raw side runs its last window once, then closes."""
         with self._lock:
             live, self._live = self._live, None
-            self._session_running = False
         if live is not None:
             self._detach(live, final=True)
 

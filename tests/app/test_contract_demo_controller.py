@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 import app.controllers.live_raw as live_raw
-from app.controllers.contract_demo_controller import JOIN_NEXT_SESSION, ContractDemoController
+from app.controllers.contract_demo_controller import ContractDemoController
 from app.controllers.live_raw import LiveRawSide
 from app.demo.mismatch import Mismatch
 from app.tasks import InlineRunner
+from audio.sources import CapturedBlock
 from inference.options import TranscribeOptions
 
 RATE = 16000
@@ -104,18 +105,27 @@ def _controller() -> tuple[ContractDemoController, RecordingView]:
 
 
 def test_the_switch_decides_whether_a_session_gets_a_raw_side(model: GatedModel):
-    """Off: open() returns no block callable. On: a raw side with the session's native format.
-    Switching on during a session that started off says it joins the next one."""
-    controller, view = _controller()
-    assert controller.open(Source(), None) is None
-    controller.set_enabled(True)
-    assert ("show_status", (JOIN_NEXT_SESSION,)) in view.calls
-    controller.ended()
+    """Every session gets the gate; off, nothing runs behind it. Switching on during a session that
+    started off attaches a raw side at once; off again detaches it."""
 
+    controller, view = _controller()
     feed = controller.open(Source(), None)
     assert callable(feed)
+    feed(CapturedBlock(np.zeros((4800, 2), dtype=np.float32), 0.0))  # off: the block goes nowhere
+    assert not controller._live.attached and ("start_live", (48000, 2, Mismatch.INTERLEAVED)) not in view.calls
+    controller.set_enabled(True)  # on during the session
+    assert controller._live.attached and isinstance(controller._live.attachment.worker, live_raw.LiveRawWorker)
     assert ("start_live", (48000, 2, Mismatch.INTERLEAVED)) in view.calls
     controller.set_enabled(False)  # off during the session: the worker is detached and closed
+    assert not controller._live.attached and not controller.busy
+    controller.ended()
+
+    controller.set_enabled(True)
+    view.calls.clear()
+    feed = controller.open(Source(), None)  # on from the start
+    assert callable(feed) and controller._live.attached
+    assert ("start_live", (48000, 2, Mismatch.INTERLEAVED)) in view.calls
+    controller.set_enabled(False)
     assert not controller.busy
     controller.ended()
     assert model.calls == 0

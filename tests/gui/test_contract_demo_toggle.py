@@ -208,13 +208,45 @@ def test_live_session_with_the_demo_on_updates_the_raw_pane(
 def test_live_session_with_the_demo_off_creates_no_raw_worker(
     qtbot, make_window, tiny_manager, utterance, monkeypatch: pytest.MonkeyPatch
 ):
-    """Demo off: the session gets no block tap, no raw worker is created, the transcript is normal."""
+    """Demo off: the session's blocks pass an idle gate only; no raw worker is created, no raw
+    model call is made, and the transcript is normal."""
     short = utterance("ljspeech_LJ001-0008.wav")
     workers, sessions = _workers(monkeypatch), []
+    raw_calls = _counting(monkeypatch, live_raw, "transcribe_raw")
     window = make_window(models=tiny_manager, live=_file_as_microphone(short.path, sessions))
     _dictate(qtbot, window)
-    assert workers == [] and sessions == [{}]
+    assert workers == [] and raw_calls == [] and len(sessions) == 1
     assert wer(short.reference, window.live.transcript.text) < 0.3, window.live.transcript.text
+
+
+def test_switching_the_demo_on_during_dictation_starts_the_raw_side(
+    qtbot, make_window, tiny_manager, utterance, monkeypatch: pytest.MonkeyPatch
+):
+    """A dictation started with the demo off: switching it on while speaking attaches a raw worker
+    to the running session, and the raw pane gets that session's updates."""
+    jfk = utterance("jfk.flac")
+    workers, sessions = _workers(monkeypatch), []
+    window = make_window(models=tiny_manager, live=_file_as_microphone(jfk.path, sessions))
+    panel = window.contract_demo_panel
+    updates: list[LiveRawUpdate] = []
+    show = panel.show_live_update
+
+    def record(raw: LiveRawUpdate | None = None, converted_text: str | None = None) -> None:
+        if raw is not None:
+            updates.append(raw)
+        show(raw=raw, converted_text=converted_text)
+
+    panel.show_live_update = record
+    window.live.toggle()
+    qtbot.waitUntil(lambda: bool(window.live.transcript.text), timeout=WORK_TIMEOUT_MS)  # speaking, demo off
+    assert workers == [] and window.live.state == RUNNING
+    window.set_contract_demo_visible(True)
+    assert len(workers) == 1
+    qtbot.waitUntil(lambda: window.live.state == IDLE, timeout=WORK_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: any(update.final for update in updates), timeout=WORK_TIMEOUT_MS)
+    assert len(sessions) == 1 and len(workers) == 1
+    assert 0 < updates[-1].native_seconds < jfk.duration_s  # it heard the session from the switch on
+    assert panel.view.raw_pane.title() == "Raw: 44.1 kHz stereo passed as 16 kHz mono (contract broken)"
 
 
 def test_a_failing_demo_is_reported_in_its_panel_and_the_queue_goes_on(

@@ -62,7 +62,8 @@ class _Speed:
     rtf: float
 
 
-# (source, loaded, options, on_event) -> Session; called with on_block=... as well when a BlockTap sees the blocks.
+# (source, loaded, options, on_event, on_block=...) -> Session; on_block is passed whenever a BlockTap is set
+# (the window always sets one: the contract demo's gate), so factories must accept it.
 SessionFactory = Callable[..., Session]
 
 

@@ -27,7 +27,7 @@ def scripted(wait_for_stop: bool) -> LiveBackends:
     return LiveBackends(
         list_devices=lambda: [FAKE_MIC],
         microphone=lambda index: StubSource(),
-        session=lambda source, loaded, options, on_event: ScriptedSession(EVENTS, on_event, wait_for_stop),
+        session=lambda source, loaded, options, on_event, **taps: ScriptedSession(EVENTS, on_event, wait_for_stop),
     )
 
 

@@ -2,6 +2,8 @@
 
 Live capture, file decoding and benchmarks all use `StreamConverter`; the one-shot
 `convert` is the same converter fed a single final chunk, so both give the same bits.
+`device_rate` is the only other use of soxr: it makes test and benchmark input at a device's
+rate (as if recorded there); nothing on the way to the model calls it.
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ def check_native_format(sample_rate: int, channels: int) -> None:
         )
     if not 1 <= channels <= MAX_INPUT_CHANNELS:
         raise UnsupportedFormatError(f"{channels} channels is outside the supported 1-{MAX_INPUT_CHANNELS}")
+
+
+def device_rate(mono: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """Mono audio re-recorded at `to_rate` (soxr VHQ): input for tests and benchmarks that need speech
+    at a device's native rate. Returns the input itself when the rates match."""
+    return soxr.resample(mono, from_rate, to_rate, quality="VHQ") if from_rate != to_rate else mono
 
 
 class StreamConverter:

@@ -1,8 +1,8 @@
 """Session-length test audio made from the shared speech set: utterances in a row with pauses,
 at a device-like native format (44.1 kHz stereo by default), with the reference text of each.
 
-Used by the simulated-live tests and `whisperdesk bench live`. Resampling here prepares test
-input (like recording it on a device); it is not part of the pipeline under test.
+Used by the simulated-live tests and `whisperdesk bench live`. The rate change prepares test
+input (like recording it on a device, audio.convert.device_rate); it is not the pipeline under test.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import soxr
 
 from app.bench.dataset import Utterance
+from audio.convert import device_rate
 from audio.decode import iter_native_blocks
 
 NOISE_DBFS = -60.0  # a quiet noise floor, as a real room and microphone have
@@ -57,7 +57,7 @@ def _native_mono(path: Path, rate: int) -> np.ndarray:
         native_rate = fmt.sample_rate
         blocks.append(block.mean(axis=1))
     mono = np.concatenate(blocks).astype(np.float64)
-    return soxr.resample(mono, native_rate, rate, quality="VHQ") if native_rate != rate else mono
+    return device_rate(mono, native_rate, rate)
 
 
 def build_session(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soxr
 
 from app.bench.dataset import Utterance
 from app.bench.wer import wer
@@ -18,6 +17,7 @@ from app.demo.file_demo import run_file_demo
 from app.demo.mismatch import Mismatch
 from app.file_jobs import transcribe_file
 from audio.constants import SAMPLE_RATE
+from audio.convert import device_rate
 from audio.decode import decode_to_contract
 
 pytestmark = pytest.mark.model
@@ -57,7 +57,7 @@ def corpus(english: list[Utterance], tmp_path_factory: pytest.TempPathFactory) -
     for utterance in chosen:
         parts += [decode_to_contract(utterance.path)[0].samples, gap]
     mono = np.concatenate(parts)
-    stereo = soxr.resample(mono, SAMPLE_RATE, STEREO_RATE, quality="HQ")
+    stereo = device_rate(mono, SAMPLE_RATE, STEREO_RATE)
     folder = tmp_path_factory.mktemp("contract_demo_corpus")
     return Corpus(
         original=_write_wav(folder / "original_16k_mono.wav", mono[:, None], SAMPLE_RATE),

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soxr
 
 from app.bench.wer import corpus_wer
 from app.file_jobs import transcribe_file
 from audio.constants import SAMPLE_RATE
+from audio.convert import device_rate
 from audio.decode import decode_to_contract
 from inference.options import TranscribeOptions
 from tests.media import read_native, write_audio
@@ -61,14 +61,14 @@ def speech(manifest) -> tuple[np.ndarray, str]:
 
 @pytest.fixture(scope="module")
 def make_variant(speech, tmp_path_factory):
-    """Writes (rate, layout, format) of the joined speech once; the rate change uses soxr VHQ."""
+    """Writes (rate, layout, format) of the joined speech once; the rate change is audio.convert.device_rate."""
     folder = tmp_path_factory.mktemp("skew")
     made: dict[tuple[int, str, str], Path] = {}
 
     def make(rate: int, layout: str, fmt: str) -> Path:
         key = (rate, layout, fmt)
         if key not in made:
-            native = speech[0] if rate == SAMPLE_RATE else soxr.resample(speech[0], SAMPLE_RATE, rate, quality="VHQ")
+            native = device_rate(speech[0], SAMPLE_RATE, rate)
             native = np.asarray(native, dtype=np.float32)
             if layout == "stereo":
                 native = np.stack([native, RIGHT_GAIN * native], axis=1)

@@ -245,3 +245,16 @@ def test_converter_counts_frames_and_samples():
     tail = converter.flush()
     assert converter.frames_in == 48000
     assert converter.samples_out == out.size + tail.size == SAMPLE_RATE
+
+
+def test_device_rate_makes_test_input_at_another_rate():
+    """device_rate (test and benchmark input only) keeps a tone's pitch and the duration; equal rates are a no-op."""
+    from audio.convert import device_rate
+
+    t = np.arange(16000) / 16000
+    tone = np.sin(2 * np.pi * 440 * t)
+    up = device_rate(tone, 16000, 44100)
+    assert up.size == 44100
+    peak_hz = np.argmax(np.abs(np.fft.rfft(up))) * 44100 / up.size
+    assert abs(peak_hz - 440) <= 1
+    assert device_rate(tone, 16000, 16000) is tone

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soxr
 
 from audio.constants import SAMPLE_RATE
-from audio.convert import StreamConverter
+from audio.convert import StreamConverter, device_rate
 from audio.decode import decode_to_contract, iter_native_blocks
 from tests.media import encode_blocks, read_native
 
@@ -37,7 +36,7 @@ MB = 1 << 20
 def long_flac(tmp_path_factory: pytest.TempPathFactory, utterance) -> Path:
     """20 minutes of 48 kHz stereo FLAC: a LibriSpeech utterance repeated, right channel with light noise."""
     speech, rate = read_native(utterance("librispeech_dev-clean_2412-153948-0000.flac").path)
-    left = soxr.resample(speech[:, 0], rate, RATE).astype(np.float32)
+    left = device_rate(speech[:, 0], rate, RATE).astype(np.float32)
     noise = np.random.default_rng(0).normal(0, 0.003, left.size).astype(np.float32)
     loop = np.stack([left, 0.5 * left + noise], axis=1)
     total = MINUTES * 60 * RATE
@@ -85,6 +84,7 @@ def test_whole_decode_holds_only_contract_audio(long_flac):
 _CHILD = """
 import json, sys
 from audio.decode import decode_to_contract
+from audio.convert import device_rate
 
 def peak_kb():
     status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soxr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audio.convert import device_rate
 from audio.decode import decode_to_contract
 from audio.file_source import FileSource
 from audio.sources import ContractStream
@@ -23,7 +23,7 @@ def device_like_files(tmp_path_factory: pytest.TempPathFactory, utterance) -> li
     folder = tmp_path_factory.mktemp("device_like")
     jfk, jfk_rate = read_native(utterance("jfk.flac").path)
     speech, rate = read_native(utterance("librispeech_test-clean_1089-134686-0001.flac").path)
-    at_48k = soxr.resample(speech[:, 0].astype(np.float64), rate, 48000).astype(np.float32)
+    at_48k = device_rate(speech[:, 0].astype(np.float64), rate, 48000).astype(np.float32)
     stereo = np.stack([at_48k, 0.8 * at_48k], axis=1)
     paths = [
         write_audio(folder / "jfk_start.flac", jfk[: 3 * jfk_rate], jfk_rate),

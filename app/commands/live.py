@@ -210,10 +210,10 @@ def raw_record(update: LiveRawUpdate) -> dict:
 class RawPrinter:
     """Prints the raw side's updates: JSON lines, or a dimmed `[raw …]` line between committed lines."""
 
-    def __init__(self, printer: JsonPrinter | TextPrinter, title: str) -> None:
+    def __init__(self, printer: JsonPrinter | TextPrinter, title: str, lock: threading.Lock) -> None:
         self.printer = printer
         self.title = title
-        self._lock = threading.Lock()
+        self._lock = lock  # shared with the session's events: both threads write to the same output
 
     def __call__(self, update: LiveRawUpdate) -> None:
         with self._lock:
@@ -238,9 +238,10 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_from_args(args)
     printer = JsonPrinter(sys.stdout) if args.json else TextPrinter(sys.stdout)
     raw = None
+    output = threading.Lock()  # the raw side prints from its own thread
     if args.contract_demo:
         transcriber = LiveRawTranscriber(loaded, source.sample_rate, source.channels, Mismatch(args.mismatch))
-        raw = LiveRawWorker(transcriber, RawPrinter(printer, transcriber.title), on_error=error)
+        raw = LiveRawWorker(transcriber, RawPrinter(printer, transcriber.title, output), on_error=error)
         if not args.json:
             print(f"contract demo: {BANNER}", file=sys.stderr)
     held: list[StreamEvent] = []  # with the demo on, the summary waits for the raw side's last update
@@ -248,7 +249,8 @@ def run(args: argparse.Namespace) -> int:
     def on_event(event: StreamEvent) -> None:
         if raw is not None and isinstance(event, Summary):
             held.append(event)
-        else:
+            return
+        with output:
             printer(event)
 
     session = LiveSession(source, loaded, options, on_event=on_event, on_block=raw.feed if raw else None)

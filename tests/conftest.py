@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.bench.dataset import Utterance, default_audio_dir, english_set, load_manifest
+from tests.tools import missing_fixture
 
 pytest_plugins = ["tests.pulse"]  # the `pulse` fixture: a private PulseAudio server for capture tests
 
@@ -22,10 +23,7 @@ def audio_dir() -> Path:
     """The shared speech folder ($WHISPERDESK_TEST_AUDIO or ../shared/audio); CI requires it."""
     folder = default_audio_dir()
     if not (folder / "manifest.tsv").is_file():
-        message = f"shared speech set not found at {folder} (set WHISPERDESK_TEST_AUDIO)"
-        if os.environ.get("WHISPERDESK_REQUIRE_FIXTURES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_fixture(f"shared speech set not found at {folder} (set WHISPERDESK_TEST_AUDIO)")
     return folder
 
 

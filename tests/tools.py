@@ -1,5 +1,5 @@
-"""System tools the tests drive (PulseAudio, Xvfb, binutils, validators): skipped where missing on a
-developer's machine, a failure in CI (WHISPERDESK_REQUIRE_FIXTURES=1), where `.ci/run` installs them."""
+"""The shared speech set and the system tools the tests drive (PulseAudio, Xvfb, binutils, validators):
+skipped where missing on a developer's machine, a failure in CI (WHISPERDESK_REQUIRE_FIXTURES=1)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import shutil
 import pytest
 
 
-def need_tools(*tools: str, hint: str = "packaging/system-deps.sh installs it") -> None:
-    """Skip (or fail in CI) unless every tool is on PATH."""
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if not missing:
-        return
-    message = f"{', '.join(missing)} not installed ({hint})"
+def missing_fixture(message: str) -> None:
+    """Something the test needs is not on this machine: a failure in CI, a skip elsewhere."""
     if os.environ.get("WHISPERDESK_REQUIRE_FIXTURES") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def need_tools(*tools: str, hint: str = "packaging/system-deps.sh installs it") -> None:
+    """Skip (or fail in CI) unless every tool is on PATH."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        missing_fixture(f"{', '.join(missing)} not installed ({hint})")

@@ -1,6 +1,12 @@
 """Done-means of the contract demo, over real model runs: on the shared LibriSpeech and LJ Speech
 recordings made 44.1 kHz stereo, the converted path matches offline transcription and the raw path
-loses the words. All recordings are joined into one file, so the model runs a few times, not dozens."""
+loses the words. All recordings are joined into one file, so the model runs a few times, not dozens.
+
+The converted side is the normal pipeline, so its text must equal transcribe_file's on the same file,
+word for word (decoding without temperature fallback, whose sampling is random, so both runs are
+deterministic on any CPU). Against the 16 kHz original the samples differ (a 44.1 kHz round trip), and
+tiny.en's words flip on such changes differently on each CPU, so that comparison has a measured margin.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +25,17 @@ from app.file_jobs import transcribe_file
 from audio.constants import SAMPLE_RATE
 from audio.convert import device_rate
 from audio.decode import decode_to_contract
+from inference.options import TranscribeOptions
 
 pytestmark = pytest.mark.model
 
 STEREO_RATE = 44100
 GAP_S = 0.5  # silence between recordings
+OPTIONS = TranscribeOptions(temperature=(0.0,))  # the file defaults without the random fallback
+# Converted (44.1 kHz stereo) against the 16 kHz original, 307 reference words (0.33 points a word):
+# measured +0.00 points on AMD EPYC; the same kind of comparison in test_file_jobs_skew moved up to
+# 1.7 points per file on Intel Xeon. A lost channel or broken resampler costs tens of points.
+MAX_WER_GAP = 0.02
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,13 @@ def corpus(english: list[Utterance], tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="module")
 def offline_wer(corpus: Corpus, tiny_model) -> float:
     """WER of the normal offline transcription (transcribe_file) of the 16 kHz mono original."""
-    return wer(corpus.reference, transcribe_file(corpus.original, tiny_model).transcript.text)
+    return wer(corpus.reference, transcribe_file(corpus.original, tiny_model, OPTIONS).transcript.text)
+
+
+@pytest.fixture(scope="module")
+def offline_stereo_text(corpus: Corpus, tiny_model) -> str:
+    """The normal offline transcription (transcribe_file) of the 44.1 kHz stereo file the demo gets."""
+    return transcribe_file(corpus.stereo, tiny_model, OPTIONS).transcript.text
 
 
 @pytest.mark.parametrize(
@@ -81,9 +99,12 @@ def offline_wer(corpus: Corpus, tiny_model) -> float:
         pytest.param(Mismatch.INT16, marks=pytest.mark.slow),
     ],
 )
-def test_converted_matches_offline_and_raw_loses_the_words(corpus: Corpus, offline_wer: float, tiny_model, mismatch):
-    """Converted WER is within 1 point of offline; raw WER is at least 80% (or the model heard nothing)."""
-    result = run_file_demo(corpus.stereo, tiny_model, mismatch, max_seconds=None)
+def test_converted_matches_offline_and_raw_loses_the_words(
+    corpus: Corpus, offline_wer: float, offline_stereo_text: str, tiny_model, mismatch
+):
+    """Converted text is transcribe_file's, word for word, and within 2 WER points of the 16 kHz original;
+    raw WER is at least 80% (or the model heard nothing)."""
+    result = run_file_demo(corpus.stereo, tiny_model, mismatch, OPTIONS, max_seconds=None)
     converted_wer = wer(corpus.reference, result.converted.text)
     raw_wer = wer(corpus.reference, result.raw.text)
     print(
@@ -91,5 +112,6 @@ def test_converted_matches_offline_and_raw_loses_the_words(corpus: Corpus, offli
         f"raw {raw_wer:.2%} (raw {result.raw.seconds_as_seen:.1f} s as seen, {result.raw.processing_s:.1f} s); "
         f"raw text: {result.raw.text[:200]!r}"
     )
-    assert abs(converted_wer - offline_wer) <= 0.01
+    assert result.converted.text == offline_stereo_text
+    assert abs(converted_wer - offline_wer) <= MAX_WER_GAP
     assert result.raw.text == "" or raw_wer >= 0.8

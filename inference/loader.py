@@ -8,6 +8,7 @@ import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 
+from inference.aligned_model import AlignedWhisperModel
 from inference.fingerprint import model_fingerprint
 from inference.models import DEFAULT_MODEL, resolve_model
 
@@ -85,7 +86,7 @@ def load_model(
     device, compute_type = pick_device(device, compute_type)
 
     def build(on: str, compute: str) -> WhisperModel:
-        return WhisperModel(
+        return AlignedWhisperModel(
             resolved.path, device=on, compute_type=compute, cpu_threads=cpu_threads, local_files_only=resolved.is_local
         )
 

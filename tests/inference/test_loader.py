@@ -112,10 +112,10 @@ class _CublasMissingWhisper:
     built: ClassVar[list[str]] = []
 
     def __new__(cls, path, device, compute_type, **kwargs):
-        from faster_whisper import WhisperModel
+        from inference.aligned_model import AlignedWhisperModel
 
         cls.built.append(f"{device}/{compute_type}")
-        model = WhisperModel(path, device="cpu", compute_type="int8", **kwargs)
+        model = AlignedWhisperModel(path, device="cpu", compute_type="int8", **kwargs)
         if device == "cuda":
 
             class Broken:
@@ -132,7 +132,7 @@ class _CublasMissingWhisper:
 def test_auto_falls_back_to_cpu_when_the_gpu_cannot_run(monkeypatch):
     """A visible GPU whose CUDA libraries are missing: auto reloads on the CPU and says why."""
     monkeypatch.setattr(loader, "cuda_available", lambda: True)
-    monkeypatch.setattr(loader, "WhisperModel", _CublasMissingWhisper)
+    monkeypatch.setattr(loader, "AlignedWhisperModel", _CublasMissingWhisper)
     _CublasMissingWhisper.built.clear()
     loaded = load_model("tiny.en")
     assert _CublasMissingWhisper.built == ["cuda/int8_float16", "cpu/int8"]
@@ -144,6 +144,6 @@ def test_auto_falls_back_to_cpu_when_the_gpu_cannot_run(monkeypatch):
 def test_forced_cuda_that_cannot_run_is_a_clear_error(monkeypatch):
     """--device cuda on such a GPU raises a one-line error naming the missing library."""
     monkeypatch.setattr(loader, "cuda_available", lambda: True)
-    monkeypatch.setattr(loader, "WhisperModel", _CublasMissingWhisper)
+    monkeypatch.setattr(loader, "AlignedWhisperModel", _CublasMissingWhisper)
     with pytest.raises(loader.CudaUnusableError, match=r"^CUDA GPU visible but unusable: Library libcublas\.so\.12"):
         load_model("tiny.en", device="cuda")

@@ -13,12 +13,20 @@ import sys
 from app.commands.common import UserError, error
 from audio.contract import ContractError
 from audio.errors import AudioError
-from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled
+from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled, UnsupportedTaskError
 
 # Modules under app/commands that each register subcommands.
 COMMAND_MODULES = ("transcribe", "info", "live", "bench", "contract_demo")
 
-EXPECTED_ERRORS = (UserError, AudioError, ContractError, ModelNotFoundError, ModelIntegrityError, OSError)
+EXPECTED_ERRORS = (
+    UserError,
+    AudioError,
+    ContractError,
+    ModelNotFoundError,
+    ModelIntegrityError,
+    UnsupportedTaskError,
+    OSError,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

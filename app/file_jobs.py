@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from audio.decode import NativeFormat, decode_to_contract
+from audio.decode import NativeFormat, decode_to_contract, iter_contract_blocks, probe
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
 from inference.pipeline import pipeline_record
 from inference.results import Segment, Transcript
-from inference.transcribe import transcribe
+from inference.transcribe import in_pieces, transcribe, transcribe_blocks
 
 DECODE_SHARE = 0.1  # fraction of a file's progress bar given to decoding
 
@@ -33,6 +33,7 @@ class FileResult:
     native: NativeFormat
     processing_s: float
     model: LoadedModel
+    options: TranscribeOptions
 
     @property
     def rtf(self) -> float:
@@ -44,6 +45,7 @@ class FileResult:
         return {
             "file": self.file,
             "text": self.transcript.text,
+            "task": self.options.task,
             "language": self.transcript.language,
             "language_probability": self.transcript.language_probability,
             "duration_s": round(self.transcript.duration_s, 3),
@@ -53,6 +55,12 @@ class FileResult:
             "model_sha256": info.sha256,
             "device": info.device,
             "compute_type": info.compute_type,
+            "decoding": {
+                "beam_size": self.options.beam_size,
+                "vad_filter": self.options.vad_filter,
+                "batch_size": self.options.batch_size,
+                "hotwords": self.options.hotwords,
+            },
             "input": {
                 "sample_rate": self.native.sample_rate,
                 "channels": self.native.channels,
@@ -85,6 +93,13 @@ def transcribe_file(
         if progress:
             progress(DECODE_SHARE + (1 - DECODE_SHARE) * fraction)
 
-    audio, native = decode_to_contract(path, progress=decode_progress)
-    transcript = transcribe(loaded, audio, options or TranscribeOptions(), model_progress, cancel, on_segment)
-    return FileResult(str(path), transcript, native, time.perf_counter() - started, loaded)
+    options = options or TranscribeOptions()
+    native = probe(path)
+    if in_pieces(native.duration_s):
+        # a long file: transcribed piece by piece while it is decoded, never whole in memory
+        blocks = (samples for _, samples in iter_contract_blocks(path))
+        transcript = transcribe_blocks(loaded, blocks, native.duration_s, options, progress, cancel, on_segment)
+    else:
+        audio, native = decode_to_contract(path, progress=decode_progress)
+        transcript = transcribe(loaded, audio, options, model_progress, cancel, on_segment)
+    return FileResult(str(path), transcript, native, time.perf_counter() - started, loaded, options)

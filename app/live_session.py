@@ -271,4 +271,5 @@ class LiveSession:
             audio_s=audio_s,
             partial_latency_median_s=statistics.median(partials) if (partials := self._partial_latencies) else None,
             error=self.error,
+            language=self.transcriber.language,
         )

@@ -13,7 +13,7 @@ import platformdirs
 
 from app.model_manager import ModelSpec
 from inference.models import DEFAULT_MODEL
-from inference.options import TranscribeOptions
+from inference.options import TranscribeOptions, vocabulary_hotwords
 from inference.streaming import StreamingOptions
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -21,6 +21,7 @@ COMPUTE_TYPES = ("", "int8", "int8_float32", "int8_float16", "float16", "float32
 MIN_STEP_S = 0.2  # seconds: shortest live re-decode step offered
 MAX_STEP_S = 5.0  # seconds: longest live re-decode step offered
 DEFAULT_STEP_S = StreamingOptions().step_s  # seconds between live re-decodes
+BATCH_SIZE = 8  # chunks per batch when batched file decoding is on
 
 
 def default_output_dir() -> str:
@@ -40,18 +41,34 @@ class AppSettings:
     vad: bool = True  # skip silence with Silero VAD
     output_dir: str = ""  # "" = default_output_dir()
     input_device: str = ""  # microphone name; "" = the system default
+    translate: bool = False  # files: any language to English text (multilingual models)
+    batched: bool = False  # files: VAD-cut chunks decoded in batches (README: the measured trade-off)
+    vocabulary: str = ""  # names and terms, comma-separated, for files and dictation
+
+    def hotwords(self) -> str | None:
+        return vocabulary_hotwords(self.vocabulary.split(","))
 
     def model_spec(self) -> ModelSpec:
         return ModelSpec(self.model, self.device, self.compute_type or None)
 
     def transcribe_options(self) -> TranscribeOptions:
         """Options for file transcription."""
-        return TranscribeOptions(language=self.language or None, vad_filter=self.vad)
+        return TranscribeOptions(
+            language=self.language or None,
+            task="translate" if self.translate else "transcribe",
+            vad_filter=self.vad or self.batched,  # batched decoding cuts at the VAD's pauses
+            batch_size=BATCH_SIZE if self.batched else 0,
+            hotwords=self.hotwords(),
+        )
 
     def streaming_options(self) -> StreamingOptions:
         """Options for live dictation: the step, the language, and VAD gating and pause commits."""
         return StreamingOptions(
-            step_s=self.step_s, language=self.language or None, vad_gate=self.vad, vad_finalize=self.vad
+            step_s=self.step_s,
+            language=self.language or None,
+            vad_gate=self.vad,
+            vad_finalize=self.vad,
+            hotwords=self.hotwords(),
         )
 
     def export_dir(self) -> str:

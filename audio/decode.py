@@ -146,20 +146,32 @@ class ContractBuffer:
         return filled.copy() if self.size < self._data.size // 2 else filled
 
 
+def iter_contract_blocks(
+    path: str | os.PathLike[str], progress: ProgressFn | None = None
+) -> Iterator[tuple[NativeFormat, np.ndarray]]:
+    """Decode a file block by block into 16 kHz mono contract samples through the shared converter:
+    (native format, converted samples) per decoded frame, the resampler's tail last."""
+    converter: StreamConverter | None = None
+    fmt: NativeFormat | None = None
+    for fmt, block in iter_native_blocks(path):
+        if converter is None:
+            converter = StreamConverter(fmt.sample_rate, fmt.channels)
+        yield fmt, converter.process(block)
+        if progress and fmt.duration_s:
+            progress(min(1.0, converter.frames_in / fmt.sample_rate / fmt.duration_s))
+    if converter is None or fmt is None or converter.frames_in == 0:
+        raise DecodeError("contains no audio samples (zero-length audio)")
+    yield fmt, converter.flush()
+
+
 def decode_to_contract(
     path: str | os.PathLike[str], progress: ProgressFn | None = None
 ) -> tuple[PcmAudio, NativeFormat]:
     """Decode a whole file to 16 kHz mono contract audio through the shared converter."""
-    converter: StreamConverter | None = None
     buffer: ContractBuffer | None = None
-    for fmt, block in iter_native_blocks(path):
-        if converter is None or buffer is None:
-            converter = StreamConverter(fmt.sample_rate, fmt.channels)
+    for fmt, samples in iter_contract_blocks(path, progress):
+        if buffer is None:
             buffer = ContractBuffer(fmt.duration_s)
-        buffer.append(converter.process(block))
-        if progress and fmt.duration_s:
-            progress(min(1.0, converter.frames_in / fmt.sample_rate / fmt.duration_s))
-    if converter is None or buffer is None or converter.frames_in == 0:
-        raise DecodeError("contains no audio samples (zero-length audio)")
-    buffer.append(converter.flush())
+        buffer.append(samples)
+    assert buffer is not None  # iter_contract_blocks raises on a file without samples
     return PcmAudio(buffer.samples(), SAMPLE_RATE, 1), fmt

@@ -7,18 +7,32 @@ input-contract demo calls it, to show what a silent contract break produces.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
+from faster_whisper import BatchedInferencePipeline
 
 from audio.contract import PcmAudio, check_contract
+from inference.errors import UnsupportedTaskError
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
 from inference.results import Segment, Word
+from inference.translation import translation_suppress_tokens
+
+# Batched decoding cuts chunks at pauses of at least this long. faster-whisper's 160 ms cuts a long
+# recording into many short chunks decoded without context: on 120 s of joined LibriSpeech and LJ Speech
+# (tiny.en, 2-core AMD EPYC) WER 9.28% against 2.73% with 500 ms, at the same speed (0.6x sequential).
+BATCH_MIN_SILENCE_MS = 500
+
+
+def _inside(start: float, end: float, low: float, high: float) -> tuple[float, float]:
+    """A word's (start, end) clamped into its segment's [low, high]; alignment can spill past it."""
+    start = min(max(start, low), high)
+    return start, min(max(end, start), high)
 
 
 def _to_segment(raw) -> Segment:  # raw: faster_whisper.transcribe.Segment
-    words = tuple(Word(w.start, w.end, w.word, w.probability) for w in (raw.words or ()))
+    words = tuple(Word(*_inside(w.start, w.end, raw.start, raw.end), w.word, w.probability) for w in (raw.words or ()))
     return Segment(
         start=raw.start,
         end=raw.end,
@@ -30,11 +44,24 @@ def _to_segment(raw) -> Segment:  # raw: faster_whisper.transcribe.Segment
     )
 
 
-def _run(loaded: LoadedModel, samples: np.ndarray, options: TranscribeOptions) -> tuple[Iterator[Segment], str, float]:
+def _engine(loaded: LoadedModel, options: TranscribeOptions) -> tuple[Callable, dict]:
+    """The transcribe call for these options (sequential or batched) and its keyword arguments."""
     kwargs = options.to_kwargs()
     if not loaded.info.multilingual:
+        if options.task != "transcribe":
+            raise UnsupportedTaskError(f"{loaded.info.name} is English-only: translation needs a multilingual model")
         kwargs["language"] = "en"
-    raw_segments, info = loaded.model.transcribe(samples, **kwargs)
+    if options.task == "translate":
+        kwargs["suppress_tokens"] = translation_suppress_tokens(loaded.model.hf_tokenizer)
+    if not options.batch_size:
+        return loaded.model.transcribe, kwargs
+    batched = {"batch_size": options.batch_size, "vad_parameters": {"min_silence_duration_ms": BATCH_MIN_SILENCE_MS}}
+    return BatchedInferencePipeline(loaded.model).transcribe, {**kwargs, **batched}
+
+
+def _run(loaded: LoadedModel, samples: np.ndarray, options: TranscribeOptions) -> tuple[Iterator[Segment], str, float]:
+    call, kwargs = _engine(loaded, options)
+    raw_segments, info = call(samples, **kwargs)
     return (_to_segment(s) for s in raw_segments), info.language, info.language_probability
 
 

@@ -13,3 +13,7 @@ class ModelIntegrityError(Exception):
 
 class TranscriptionCancelled(Exception):
     """The user cancelled a transcription; whatever was produced so far is kept by the caller."""
+
+
+class UnsupportedTaskError(ValueError):
+    """A task or language the loaded model cannot do (e.g. translation with an English-only model)."""

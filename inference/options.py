@@ -4,31 +4,52 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+TASKS = ("transcribe", "translate")  # translate: speech in any language to English text (multilingual models)
+
+
+def vocabulary_hotwords(terms: tuple[str, ...] | list[str]) -> str | None:
+    """The user's names and terms as faster-whisper hotwords (a prompt given to every window)."""
+    joined = ", ".join(t.strip() for t in terms if t.strip())
+    return joined or None
+
 
 @dataclass(frozen=True)
 class TranscribeOptions:
     """What faster-whisper is asked to do; defaults suit file transcription."""
 
     language: str | None = None  # None = detect (English-only models always use "en")
+    task: str = "transcribe"
     beam_size: int = 5
     vad_filter: bool = True  # Silero VAD skips silence in files
-    word_timestamps: bool = True
+    word_timestamps: bool = True  # added after decoding: never changes the words (inference/aligned_model.py)
     condition_on_previous_text: bool = True
     initial_prompt: str | None = None
+    hotwords: str | None = None  # the user's vocabulary: names and terms the decoder should prefer
     temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
     no_speech_threshold: float = 0.6
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
+    batch_size: int = 0  # 0: the engine's sequential 30 s windows; N: VAD-cut chunks decoded N at a time
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {', '.join(TASKS)}, not {self.task!r}")
+        if self.beam_size < 1 or self.batch_size < 0:
+            raise ValueError(f"need beam_size >= 1 and batch_size >= 0, got {self.beam_size} and {self.batch_size}")
+        if self.batch_size and not self.vad_filter:
+            raise ValueError("batched decoding cuts the audio at the pauses the VAD finds: it needs the VAD on")
 
     def to_kwargs(self) -> dict:
-        """Keyword arguments for WhisperModel.transcribe."""
+        """Keyword arguments for WhisperModel.transcribe (and BatchedInferencePipeline.transcribe)."""
         return {
             "language": self.language,
+            "task": self.task,
             "beam_size": self.beam_size,
             "vad_filter": self.vad_filter,
             "word_timestamps": self.word_timestamps,
             "condition_on_previous_text": self.condition_on_previous_text,
             "initial_prompt": self.initial_prompt,
+            "hotwords": self.hotwords,
             "temperature": list(self.temperature),
             "no_speech_threshold": self.no_speech_threshold,
             "compression_ratio_threshold": self.compression_ratio_threshold,

@@ -33,6 +33,7 @@ class Commit:
     emitted_at: float
     latency_s: float
     words: tuple[Word, ...] = ()
+    language: str | None = None  # what the model heard: fixed at the session's first speech
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Summary:
     audio_s: float
     partial_latency_median_s: float | None = None
     error: str | None = None  # the StreamError message when the session ended on a failure
+    language: str | None = None  # the session's language (detected once with a multilingual model)
 
 
 StreamEvent = Partial | Commit | Level | StreamError | Summary

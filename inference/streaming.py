@@ -61,6 +61,7 @@ class StreamingOptions:
     temperature: tuple[float, ...] = (0.0,)  # no fallback loop on every step
     condition_on_previous_text: bool = False  # inside one buffer; the prompt carries older text
     language: str | None = None  # None: English-only models use en, others detect once
+    hotwords: str | None = None  # the user's vocabulary, given to every step's decode
     agreement: int = 2  # LocalAgreement-n: hypotheses that must agree before a word is committed
     min_commit_prob: float | None = 0.5  # a less likely word needs one more agreeing hypothesis
     min_buffer_s: float = 0.5  # no model run on less audio than this
@@ -103,6 +104,7 @@ class StreamingOptions:
             word_timestamps=True,
             condition_on_previous_text=self.condition_on_previous_text,
             initial_prompt=prompt or None,
+            hotwords=self.hotwords,
             temperature=self.temperature,
             no_speech_threshold=guards.no_speech_threshold if guards.no_speech_threshold is not None else 1.0,
             compression_ratio_threshold=guards.compression_ratio_threshold or 2.4,
@@ -173,6 +175,11 @@ class OnlineTranscriber:
         self._heard_until = 0.0  # end of the speech the last model run heard
         self._last_partial = ""
         self.stats = StepStats()
+
+    @property
+    def language(self) -> str | None:
+        """The session's language: the one asked for, en for English-only models, else detected once."""
+        return self._language or (None if self.loaded.info.multilingual else "en")
 
     # -- input --------------------------------------------------------------------------------
 
@@ -418,7 +425,7 @@ class OnlineTranscriber:
         now = time.time()
         end = min(words[-1].end, self._buffer.end_s)
         start = min(words[0].start, end)
-        return [Commit(words_text(words), start, end, now, self._latency(end, now), words)]
+        return [Commit(words_text(words), start, end, now, self._latency(end, now), words, self.language)]
 
     def _monotonic(self, words: tuple[Word, ...] | list[Word]) -> tuple[Word, ...]:
         """Whisper's word times from two hypotheses can overlap by a few tenths of a second: clamp

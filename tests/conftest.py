@@ -52,6 +52,14 @@ def tiny_model():
     return load_model("tiny.en", device="cpu", compute_type="int8")
 
 
+@pytest.fixture(scope="session")
+def base_model():
+    """The multilingual base int8 on CPU (joined from its two packages), loaded once for the whole run."""
+    from inference.loader import load_model
+
+    return load_model("base", device="cpu", compute_type="int8")
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep fingerprints and joined models out of the user's cache during tests."""

@@ -1,11 +1,11 @@
-"""`whisperdesk bench files|live`: speed, memory and accuracy against a baseline in the same run."""
+"""`whisperdesk bench files|live|long`: speed, memory and accuracy against a baseline in the same run."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 
-BENCHMARKS = ("files", "live")  # modules under app/bench, each with register(subparsers)
+BENCHMARKS = ("files", "live", "long")  # modules under app/bench, each with register(subparsers)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from inference.loader import LoadedModel, load_model
 from inference.models import DEFAULT_MODEL
@@ -72,3 +73,19 @@ class ProgressBar:
         if self.enabled and self._last >= 0:
             sys.stderr.write("\n")
             sys.stderr.flush()
+
+
+def vocabulary_arg(value: str) -> tuple[str, ...]:
+    """--vocabulary: a file with one term per line (or comma-separated), or the terms themselves,
+    comma-separated ("Hammurabi, woodcutters")."""
+    path = Path(value)
+    text = value
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise argparse.ArgumentTypeError(f"cannot read vocabulary file {value}: {exc}") from None
+    terms = tuple(t.strip() for line in text.splitlines() for t in line.split(",") if t.strip())
+    if not terms:
+        raise argparse.ArgumentTypeError(f"no terms in vocabulary {value!r}")
+    return terms

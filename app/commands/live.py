@@ -15,7 +15,7 @@ import sys
 import threading
 from typing import TextIO
 
-from app.commands.common import UserError, add_model_args, error, load_from_args
+from app.commands.common import UserError, add_model_args, error, load_from_args, vocabulary_arg
 from app.demo.live_demo import LiveRawTranscriber, LiveRawUpdate
 from app.demo.live_worker import LiveRawWorker
 from app.demo.mismatch import Mismatch
@@ -24,6 +24,7 @@ from app.live_session import LiveSession
 from audio.capture import MicrophoneSource
 from audio.file_source import FileSource
 from audio.sources import AudioSource
+from inference.options import vocabulary_hotwords
 from inference.stream_events import Commit, Partial, StreamError, StreamEvent, Summary
 from inference.streaming import StreamingOptions
 from inference.streaming_words import normalize_word
@@ -66,6 +67,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     tuning.add_argument("--step", type=float, default=StreamingOptions.step_s, help="seconds of new audio per step")
     tuning.add_argument("--beam-size", type=int, default=StreamingOptions.beam_size)
     tuning.add_argument("--language", default=None, help="language code (default: en for .en models, else detected)")
+    tuning.add_argument(
+        "--vocabulary",
+        type=vocabulary_arg,
+        default=(),
+        metavar="FILE|WORDS",
+        help="names and terms to spell as given: a file (one per line) or comma-separated words",
+    )
     parser.set_defaults(func=run)
 
 
@@ -83,7 +91,12 @@ def open_source(args: argparse.Namespace) -> AudioSource:
 
 def streaming_options(args: argparse.Namespace) -> StreamingOptions:
     try:
-        return StreamingOptions(step_s=args.step, beam_size=args.beam_size, language=args.language)
+        return StreamingOptions(
+            step_s=args.step,
+            beam_size=args.beam_size,
+            language=args.language,
+            hotwords=vocabulary_hotwords(args.vocabulary),
+        )
     except ValueError as exc:
         raise UserError(str(exc)) from None
 
@@ -115,6 +128,7 @@ def event_record(event: StreamEvent) -> dict | None:
             "rtf": num(event.rtf),
             "overflows": event.overflows,
             "audio_s": num(event.audio_s),
+            "language": event.language,
         }
     return None
 
@@ -271,6 +285,8 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if summary.error:
         return 1
+    if loaded.info.multilingual and args.language is None and summary.language and not args.json:
+        print(f"whisperdesk: language: {summary.language} (detected once for the session)", file=sys.stderr)
     if not summary.text:
         print(f"whisperdesk: warning: {source.name}: no speech heard", file=sys.stderr)
     return 0

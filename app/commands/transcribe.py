@@ -7,12 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from app.commands.common import ProgressBar, add_model_args, error, load_from_args
+from app.commands.common import ProgressBar, UserError, add_model_args, error, load_from_args, vocabulary_arg
 from app.file_jobs import FileResult, transcribe_file
 from audio.contract import ContractError
 from audio.errors import AudioError
 from inference.exports import FORMATS, get_writer
-from inference.options import TranscribeOptions
+from inference.options import TASKS, TranscribeOptions, vocabulary_hotwords
+
+BATCH_SIZE = 8  # --batched without a number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,8 +22,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE")
     add_model_args(parser)
     parser.add_argument("--language", default=None, help="language code (default: detect; en for .en models)")
+    parser.add_argument(
+        "--task", default="transcribe", choices=TASKS, help="translate: any language to English (multilingual models)"
+    )
     parser.add_argument("--beam-size", type=int, default=5)
     parser.add_argument("--no-vad", action="store_true", help="do not skip silence with Silero VAD")
+    parser.add_argument(
+        "--batched",
+        type=int,
+        nargs="?",
+        const=BATCH_SIZE,
+        default=0,
+        metavar="N",
+        help=f"decode VAD-cut chunks N at a time (default N {BATCH_SIZE}); see the README for the trade-off",
+    )
+    parser.add_argument(
+        "--vocabulary",
+        type=vocabulary_arg,
+        default=(),
+        metavar="FILE|WORDS",
+        help="names and terms to spell as given: a file (one per line) or comma-separated words",
+    )
     parser.add_argument("--format", default="txt", choices=FORMATS)
     parser.add_argument("--output-dir", type=Path, default=None, help="write FILE.<format> here instead of stdout")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -29,7 +50,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def options_from_args(args: argparse.Namespace) -> TranscribeOptions:
-    return TranscribeOptions(language=args.language, beam_size=args.beam_size, vad_filter=not args.no_vad)
+    try:
+        return TranscribeOptions(
+            language=args.language,
+            task=args.task,
+            beam_size=args.beam_size,
+            vad_filter=not args.no_vad,
+            batch_size=args.batched,
+            hotwords=vocabulary_hotwords(args.vocabulary),
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def emit(result: FileResult, fmt: str, output_dir: Path | None, taken: set[Path] | None = None) -> None:

@@ -25,10 +25,16 @@ WAITING_FOR_MODEL = "waiting for a working model (see the message above; fix it 
 
 
 def result_note(result: FileResult) -> str:
-    """Short row text for a finished file: its length and speed, or that it had no speech."""
+    """Short row text for a finished file: its length and speed, the language a multilingual model
+    heard (with its probability) and whether it was translated, or that it had no speech."""
     if not result.transcript.text:
         return "no speech found"
-    return f"{result.transcript.duration_s:.1f} s of audio in {result.processing_s:.1f} s"
+    note = f"{result.transcript.duration_s:.1f} s of audio in {result.processing_s:.1f} s"
+    if result.model.info.multilingual:
+        note += f" · {result.transcript.language} ({result.transcript.language_probability:.0%})"
+    if result.options.task == "translate":
+        note += " → English"
+    return note
 
 
 class FilesController:

@@ -158,6 +158,7 @@ class LiveController:
         self._recovered: SavedSession | None = None
         self._latency: float | None = None
         self._rtf: float | None = None
+        self._language: str | None = None  # the session's language, from its commits
         self._exported_at: int | None = None  # piece count when last saved by the user
         self.block_tap: BlockTap | None = None  # set by the window for the input-contract demo
         self._tap: BlockTap | None = None  # the tap of the running session
@@ -218,7 +219,7 @@ class LiveController:
         if self.state != IDLE:
             return
         self.source_name = label
-        self._latency = self._rtf = None
+        self._latency = self._rtf = self._language = None
         self._view.show_live_error("")
         self._set_state(STARTING)
         self._models.with_model(lambda loaded: self._run(make_source, loaded), self._model_failed)
@@ -307,6 +308,7 @@ class LiveController:
             self._note_latency(event.latency_s)
             self._autosaver.update(self.transcript.pieces, self.transcript.partial)
         elif isinstance(event, Commit):
+            self._language = event.language
             added = self.transcript.add_commit(event)
             if added:
                 self._view.append_committed(added, self.transcript.partial)
@@ -318,7 +320,7 @@ class LiveController:
                 self._view.show_live_error(problem)
         elif isinstance(event, _Speed):
             self._rtf = event.rtf
-            self._view.show_live_stats(LiveStats(latency_s=self._latency, rtf=self._rtf))
+            self._view.show_live_stats(LiveStats(latency_s=self._latency, rtf=self._rtf, language=self._language))
         elif isinstance(event, StreamError):
             self._view.show_live_error(event.message)
         elif isinstance(event, _Started) and self.state == STARTING:
@@ -326,11 +328,11 @@ class LiveController:
 
     def _note_latency(self, latency_s: float) -> None:
         self._latency = latency_s
-        self._view.show_live_stats(LiveStats(latency_s=latency_s, rtf=self._rtf))
+        self._view.show_live_stats(LiveStats(latency_s=latency_s, rtf=self._rtf, language=self._language))
 
     def _stats(self, summary: Summary) -> LiveStats:
         latency = summary.latency_median_s if summary.latency_median_s is not None else self._latency
-        return LiveStats(latency_s=latency, rtf=summary.rtf, audio_s=summary.audio_s)
+        return LiveStats(latency_s=latency, rtf=summary.rtf, audio_s=summary.audio_s, language=summary.language)
 
     # transcript actions --------------------------------------------------------------------
 

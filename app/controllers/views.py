@@ -39,6 +39,7 @@ class LiveStats:
     latency_s: float | None = None
     rtf: float | None = None
     audio_s: float | None = None
+    language: str | None = None  # shown once a multilingual model has detected it
 
 
 class ModelView(Protocol):

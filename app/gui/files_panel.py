@@ -47,7 +47,8 @@ def describe_result(result: FileResult) -> str:
     channels = "mono" if n.channels == 1 else f"{n.channels} ch"
     return (
         f"{result.transcript.duration_s:.1f} s · {n.sample_rate} Hz {channels} {n.codec} · "
-        f"language {result.transcript.language} · {result.model.info.name} "
+        f"language {result.transcript.language} ({result.transcript.language_probability:.0%})"
+        f"{', translated to English' if result.options.task == 'translate' else ''} · {result.model.info.name} "
         f"{result.model.info.device.upper()} {result.model.info.compute_type} · "
         f"transcribed in {result.processing_s:.1f} s (RTF {result.rtf:.2f})"
     )

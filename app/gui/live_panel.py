@@ -192,7 +192,8 @@ class LivePanel(QWidget):
         latency = f"{s.latency_s:.2f} s" if s.latency_s is not None else "–"
         rtf = f"{s.rtf:.2f}" if s.rtf is not None else "–"
         source = f"from {self._source}   ·   " if self._source else ""
-        self.status_label.setText(f"{source}{self._model_text}   ·   latency {latency}   ·   RTF {rtf}")
+        language = f"   ·   language {s.language}" if s.language else ""
+        self.status_label.setText(f"{source}{self._model_text}{language}   ·   latency {latency}   ·   RTF {rtf}")
 
     def _update_controls(self) -> None:
         state = self.state

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import re
@@ -178,6 +179,32 @@ def test_decoding_flags_become_options():
     assert (options.language, options.beam_size, options.vad_filter) == ("de", 2, False)
     default = transcribe_command.options_from_args(build_parser().parse_args(["transcribe", "a.wav"]))
     assert (default.language, default.beam_size, default.vad_filter, default.word_timestamps) == (None, 5, True, True)
+    assert (default.task, default.batch_size, default.hotwords) == ("transcribe", 0, None)
+    more = ["--task", "translate", "--batched", "--vocabulary", "Hammurabi, woodcutters"]
+    options = transcribe_command.options_from_args(build_parser().parse_args(["transcribe", "a.wav", *more]))
+    assert (options.task, options.batch_size, options.hotwords) == ("translate", 8, "Hammurabi, woodcutters")
+    sized = transcribe_command.options_from_args(build_parser().parse_args(["transcribe", "a.wav", "--batched", "4"]))
+    assert sized.batch_size == 4
+
+
+def test_vocabulary_file_holds_one_term_per_line(tmp_path):
+    """--vocabulary FILE reads terms per line (commas too); an empty list is refused by argparse."""
+    from app.commands.common import vocabulary_arg
+
+    terms = tmp_path / "terms.txt"
+    terms.write_text("Hammurabi\nGutenberg, woodcutters\n\n", encoding="utf-8")
+    assert vocabulary_arg(str(terms)) == ("Hammurabi", "Gutenberg", "woodcutters")
+    assert vocabulary_arg("Nebuchadnezzar") == ("Nebuchadnezzar",)
+    with pytest.raises(argparse.ArgumentTypeError):
+        vocabulary_arg(" , ")
+
+
+def test_batched_without_vad_is_a_one_line_error(cli, utterance):
+    """--batched cuts at the VAD's pauses, so --no-vad with it stops before any work, exit 2."""
+    status, out, err = cli("transcribe", str(utterance("jfk.flac").path), "--batched", "--no-vad")
+    assert status == 2 and out == ""
+    assert err.startswith("whisperdesk: error: batched decoding cuts the audio at the pauses the VAD finds")
+    assert err.count("\n") == 1
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,9 @@ def test_applied_settings_persist_for_the_next_window(qtbot, make_window, tmp_pa
         step_s=1.5,
         vad=False,
         output_dir=str(tmp_path),
+        translate=True,
+        batched=True,
+        vocabulary="Hammurabi, woodcutters",
     )
     window.apply_settings(chosen)
     reopened = SettingsStore(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
@@ -53,6 +56,9 @@ def test_dialog_returns_every_edited_field(qtbot, tmp_path: Path):
     dialog.step_spin.setValue(2.0)
     dialog.vad_check.setChecked(False)
     dialog.output_edit.setText(str(tmp_path))
+    dialog.translate_check.setChecked(True)
+    dialog.batched_check.setChecked(True)
+    dialog.vocabulary_edit.setText(" Hammurabi,, woodcutters ")
     assert dialog.settings() == AppSettings(
         model=str(tmp_path / "my-model"),
         device="cpu",
@@ -61,4 +67,9 @@ def test_dialog_returns_every_edited_field(qtbot, tmp_path: Path):
         step_s=2.0,
         vad=False,
         output_dir=str(tmp_path),
+        translate=True,
+        batched=True,
+        vocabulary="Hammurabi, woodcutters",
     )
+    options = dialog.settings().transcribe_options()
+    assert (options.task, options.batch_size, options.vad_filter) == ("translate", 8, True)  # batching needs the VAD

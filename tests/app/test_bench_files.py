@@ -40,7 +40,7 @@ def test_bench_files_prints_every_row_against_the_baseline(audio_dir):
     assert all(float(row[2]) > 0 for row in rows.values())
     assert float(rows["faster-whisper"][7]) == 1.0 and float(rows["faster-whisper"][8]) == 0.0
     ours, plain = rows["whisperdesk"], rows["faster-whisper"]
-    assert float(ours[7]) == pytest.approx(float(ours[2]) / float(plain[2]), abs=0.002)
+    assert float(ours[7]) == pytest.approx(float(ours[2]) / float(plain[2]), abs=0.01)  # times printed to 0.01 s
     assert "baseline: faster-whisper (its defaults, path input)" in done.stdout
     assert "WER difference" in done.stdout and "time overhead" in done.stdout
     assert "librispeech_dev-clean_2412-153948-0001.flac" in done.stdout

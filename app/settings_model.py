@@ -13,7 +13,7 @@ import platformdirs
 
 from app.model_manager import ModelSpec
 from inference.models import DEFAULT_MODEL
-from inference.options import TranscribeOptions, vocabulary_hotwords
+from inference.options import BATCH_SIZE, TranscribeOptions, vocabulary_hotwords
 from inference.streaming import StreamingOptions
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -21,7 +21,6 @@ COMPUTE_TYPES = ("", "int8", "int8_float32", "int8_float16", "float16", "float32
 MIN_STEP_S = 0.2  # seconds: shortest live re-decode step offered
 MAX_STEP_S = 5.0  # seconds: longest live re-decode step offered
 DEFAULT_STEP_S = StreamingOptions().step_s  # seconds between live re-decodes
-BATCH_SIZE = 8  # chunks per batch when batched file decoding is on
 
 
 def default_output_dir() -> str:

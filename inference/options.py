@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+BATCH_SIZE = 8  # chunks decoded together when batched decoding is asked for without a number
 TASKS = ("transcribe", "translate")  # translate: speech in any language to English text (multilingual models)
 
 

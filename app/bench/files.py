@@ -34,7 +34,7 @@ from app.commands.common import UserError, add_model_args, load_from_args
 from app.file_jobs import transcribe_file
 from inference.aligned_model import engine_view
 from inference.loader import LoadedModel
-from inference.options import TranscribeOptions
+from inference.options import BATCH_SIZE, TranscribeOptions
 from inference.pipeline import pipeline_record
 
 OURS = "whisperdesk"
@@ -43,7 +43,7 @@ PLAIN = "faster-whisper"
 PLAIN_SAME = "faster-whisper, our options"
 BASELINE = PLAIN
 OPTIONS = TranscribeOptions(language="en")  # what `whisperdesk transcribe` does (beam 5, VAD, word timestamps)
-BATCHED = replace(OPTIONS, batch_size=8)
+BATCHED = replace(OPTIONS, batch_size=BATCH_SIZE)
 PLAIN_KWARGS = {"language": "en", "beam_size": 5}  # faster-whisper as its README calls it
 WER_TARGET_POINTS = 0.5  # |WER ours - WER baseline| in percentage points
 OVERHEAD_TARGET = 0.05  # ours may take at most 5% longer than the baseline

@@ -12,9 +12,7 @@ from app.file_jobs import FileResult, transcribe_file
 from audio.contract import ContractError
 from audio.errors import AudioError
 from inference.exports import FORMATS, get_writer
-from inference.options import TASKS, TranscribeOptions, vocabulary_hotwords
-
-BATCH_SIZE = 8  # --batched without a number
+from inference.options import BATCH_SIZE, TASKS, TranscribeOptions, vocabulary_hotwords
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

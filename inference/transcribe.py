@@ -57,17 +57,7 @@ def _cut(samples: np.ndarray) -> int | None:
     return piece - search + quietest_point(samples[piece - search : piece])
 
 
-def piece_bounds(samples: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) sample ranges covering `samples`, one range when the audio is short enough."""
-    bounds, start = [], 0
-    while (cut := _cut(samples[start:])) is not None:
-        bounds.append((start, start + cut))
-        start += cut
-    bounds.append((start, samples.size))
-    return bounds
-
-
-def _pieces(blocks: Iterable[np.ndarray]) -> Iterator[tuple[int, np.ndarray]]:
+def pieces(blocks: Iterable[np.ndarray]) -> Iterator[tuple[int, np.ndarray]]:
     """(start sample, piece samples) as enough blocks arrive: only one piece and the blocks after it
     are held, so a file being decoded is transcribed without ever being whole in memory."""
     pending: list[np.ndarray] = []
@@ -124,7 +114,7 @@ def transcribe_blocks(
     segments: list[Segment] = []
     language, language_probability = "", 1.0
     total = 0
-    for index, (start, samples) in enumerate(_pieces(blocks)):
+    for index, (start, samples) in enumerate(pieces(blocks)):
         total = start + samples.size
         piece_options = options if index == 0 else replace(options, language=language)
         segment_iter, found, probability = run_model(loaded, PcmAudio(samples, SAMPLE_RATE, 1), piece_options)

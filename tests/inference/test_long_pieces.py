@@ -14,9 +14,16 @@ from audio.contract import PcmAudio
 from audio.decode import decode_to_contract
 from inference import transcribe as transcribe_module
 from inference.options import TranscribeOptions
-from inference.transcribe import piece_bounds, quietest_point, transcribe
+from inference.transcribe import pieces, quietest_point, transcribe
 
 GAP_S = 0.5
+
+
+def piece_bounds(samples: np.ndarray, block_s: float | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the pieces `samples` is cut into, fed whole or in blocks of `block_s` seconds."""
+    step = round(block_s * SAMPLE_RATE) if block_s else max(1, samples.size)
+    blocks = (samples[i : i + step] for i in range(0, samples.size, step))
+    return [(start, start + piece.size) for start, piece in pieces(blocks)]
 
 
 def test_quietest_point_finds_the_pause():
@@ -29,7 +36,8 @@ def test_quietest_point_finds_the_pause():
 
 
 def test_bounds_cover_the_audio_once(monkeypatch):
-    """Pieces are contiguous, start at 0, end at the last sample, each near PIECE_S long; short audio is one piece."""
+    """Pieces are contiguous, start at 0, end at the last sample, each near PIECE_S long, the same whole
+    or fed in blocks; short audio is one piece."""
     monkeypatch.setattr(transcribe_module, "PIECE_S", 10.0)
     monkeypatch.setattr(transcribe_module, "CUT_SEARCH_S", 2.0)
     samples = np.random.default_rng(1).normal(0, 0.1, 47 * SAMPLE_RATE).astype(np.float32)
@@ -38,6 +46,7 @@ def test_bounds_cover_the_audio_once(monkeypatch):
     assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
     assert all(8 * SAMPLE_RATE <= end - start <= 12 * SAMPLE_RATE for start, end in bounds)
     assert piece_bounds(samples[: 12 * SAMPLE_RATE]) == [(0, 12 * SAMPLE_RATE)]
+    assert piece_bounds(samples, block_s=0.37) == bounds  # a file decoded block by block is cut the same way
 
 
 @pytest.fixture(scope="module")

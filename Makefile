@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test lint bench system-deps setup package package-test gpu-check clean
+.PHONY: run test test-fast lint bench system-deps setup package package-test gpu-check clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -23,13 +23,20 @@ system-deps:
 run: setup
 	$(BIN)/whisperdesk $(ARGS)
 
-test: setup
-	$(BIN)/ruff check app audio inference tests
+# The whole suite (what CI runs), after the static checks.
+test: setup lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The edit-test loop: everything but real-time replay, bundle builds and the sound server (minutes).
+test-fast: $(STAMP) lint
+	$(BIN)/pytest -m "not realtime and not packaging and not capture and not slow" $(PYTEST_ARGS)
+
+# Style, the layer contracts (import-linter, in pyproject.toml) and types (mypy, basic mode).
 lint: $(STAMP)
 	$(BIN)/ruff check app audio inference tests
 	$(BIN)/ruff format --check app audio inference tests
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/whisperdesk bench files

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     if not argv or argv[0].startswith("--screenshot") or argv[0] in {"--view", "--gui"}:
-        from app.launch import launch_gui  # imports Qt only here
+        from app.gui.launch import launch_gui  # imports Qt only here
 
         return launch_gui(argv)
     args = build_parser().parse_args(argv)

@@ -12,7 +12,7 @@ word timestamps on or off.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import replace
 
 import ctranslate2
@@ -71,7 +71,7 @@ class AlignedWhisperModel(WhisperModel):
         options: TranscriptionOptions,
         content_frames: int,
         last_speech: float,
-    ) -> Iterator[Segment]:
+    ) -> Generator[Segment, None, float]:
         """One window's segments with words aligned on its encoder output; returns the last speech time."""
         frames = min(self.feature_extractor.nb_max_frames, content_frames - window[0].seek)
         parts = [{"seek": s.seek, "start": s.start, "end": s.end, "tokens": s.tokens} for s in window]

@@ -335,8 +335,8 @@ class OnlineTranscriber:
         if fallback:
             options = replace(options, beam_size=FALLBACK_BEAM, temperature=FALLBACK_TEMPERATURES)
         started = time.perf_counter()
-        segments, language, _ = run_model(self.loaded, PcmAudio(samples, SAMPLE_RATE, 1), options)
-        segments = list(segments)
+        produced, language, _ = run_model(self.loaded, PcmAudio(samples, SAMPLE_RATE, 1), options)
+        segments = list(produced)
         self.stats.model_s.append(time.perf_counter() - started)
         self.stats.buffer_s.append(buffer.duration_s)
         self.stats.run_at_s.append(buffer.end_s)

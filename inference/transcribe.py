@@ -46,7 +46,7 @@ def quietest_point(samples: np.ndarray) -> int:
 
 def in_pieces(duration_s: float | None) -> bool:
     """Whether audio this long is transcribed in more than one piece."""
-    return bool(duration_s) and duration_s > PIECE_S + CUT_SEARCH_S
+    return duration_s is not None and duration_s > PIECE_S + CUT_SEARCH_S
 
 
 def _cut(samples: np.ndarray) -> int | None:

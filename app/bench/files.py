@@ -29,9 +29,9 @@ from pathlib import Path
 
 from app.bench.dataset import Utterance, english_set
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
-from app.bench.wer import corpus_wer, wer
 from app.commands.common import UserError, add_model_args, load_from_args
-from app.file_jobs import transcribe_file
+from app.services.file_jobs import transcribe_file
+from app.services.wer import corpus_wer, wer
 from inference.aligned_model import engine_view
 from inference.loader import LoadedModel
 from inference.options import BATCH_SIZE, TranscribeOptions
@@ -217,7 +217,7 @@ def format_table(summaries: list[SideSummary], header: str) -> str:
             f"{ratio['processing_s'] or 0:>8.3f}{ratio['wer_points']:>+9.2f}"
         )
     ours = next(s for s in summaries if s.name == OURS)
-    wer_points = ratios(ours, baseline)["wer_points"]
+    wer_points = 100 * (ours.wer - baseline.wer)
     overhead = ours.processing_s / baseline.processing_s - 1 if baseline.processing_s else 0.0
     lines += [
         "",

@@ -28,10 +28,10 @@ from pathlib import Path
 from app.bench.dataset import Utterance, english_set
 from app.bench.live_corpus import SessionCorpus, build_session, librispeech_and_ljspeech
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
-from app.bench.wer import wer
 from app.commands.common import UserError, add_model_args, load_from_args
-from app.file_jobs import transcribe_file
-from app.live_session import LiveSession, percentile
+from app.services.file_jobs import transcribe_file
+from app.services.live_session import LiveSession, percentile
+from app.services.wer import wer
 from audio.file_source import FileSource
 from inference.loader import LoadedModel
 from inference.pipeline import pipeline_record
@@ -233,7 +233,7 @@ def render(report: dict, runs: list[LiveRun], long: LongRun | None) -> str:
                 values = [v * 100 for v in values]
             cells = [_fmt(v, digits) for v in values]
         line = f"{title:<30}" + "".join(f"{c:>24}" for c in cells)
-        if ratio and len(runs) > 1:
+        if ratio and key is not None and len(runs) > 1:
             line += f"    {_ratio(getattr(runs[0], key), getattr(runs[1], key))}"
         lines.append(line)
     ours = runs[0]

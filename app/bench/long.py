@@ -19,9 +19,9 @@ from pathlib import Path
 from app.bench.dataset import english_set
 from app.bench.live_corpus import build_session, librispeech_and_ljspeech
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
-from app.bench.wer import wer
 from app.commands.common import UserError, add_model_args, load_from_args
-from app.file_jobs import transcribe_file
+from app.services.file_jobs import transcribe_file
+from app.services.wer import wer
 from inference.options import TranscribeOptions
 from inference.transcribe import PIECE_S
 

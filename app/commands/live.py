@@ -20,7 +20,7 @@ from app.demo.live_demo import LiveRawTranscriber, LiveRawUpdate
 from app.demo.live_worker import LiveRawWorker
 from app.demo.mismatch import Mismatch
 from app.demo.result import BANNER
-from app.live_session import LiveSession
+from app.services.live_session import LiveSession
 from audio.capture import MicrophoneSource
 from audio.file_source import FileSource
 from audio.sources import AudioSource

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app.commands.common import ProgressBar, UserError, add_model_args, error, load_from_args, vocabulary_arg
-from app.file_jobs import FileResult, transcribe_file
+from app.services.file_jobs import FileResult, transcribe_file
 from audio.contract import ContractError
 from audio.errors import AudioError
 from inference.exports import FORMATS, get_writer

@@ -41,9 +41,10 @@ def _converted_side(
     """The normal pipeline: decode_to_contract (shared converter) then inference.transcribe."""
     started = time.perf_counter()
     audio, native = decode_to_contract(path)
-    truncated = max_seconds is not None and audio.samples.size > seconds_to_samples(max_seconds)
-    if truncated:
-        audio = PcmAudio(audio.samples[: seconds_to_samples(max_seconds)], SAMPLE_RATE, CHANNELS)
+    limit = None if max_seconds is None else seconds_to_samples(max_seconds)
+    truncated = limit is not None and audio.samples.size > limit
+    if limit is not None and truncated:
+        audio = PcmAudio(audio.samples[:limit], SAMPLE_RATE, CHANNELS)
     transcript = transcribe(loaded, audio, options, cancel=cancel)
     source = describe_format(native.sample_rate, native.channels)
     side = DemoSide(

@@ -9,7 +9,7 @@ Each mismatch skips exactly one part of the shared conversion:
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -29,7 +29,7 @@ def describe_format(sample_rate: int, channels: int) -> str:
 CONTRACT_FORMAT = describe_format(SAMPLE_RATE, 1)  # "16 kHz mono"
 
 
-class Mismatch(str, Enum):
+class Mismatch(StrEnum):
     """Which conversion step the raw path skips."""
 
     INTERLEAVED = "interleaved"

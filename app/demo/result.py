@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.bench.wer import normalize, wer
 from app.demo.mismatch import CONVERTED_TITLE, Mismatch, describe_format, raw_title
+from app.services.wer import normalize, wer
 
 NO_TEXT = "no text: the model heard no speech"
 

@@ -1,2 +1,2 @@
-"""The PySide6 window. Qt code lives only here and in app/launch.py; the logic it shows is in
-app/controllers and the Qt-free modules beside it."""
+"""The PySide6 front end: the launcher, the window and its widgets. The only package that imports Qt;
+the logic the window shows is in app/window (Qt-free controllers and settings)."""

@@ -16,7 +16,6 @@ from app.demo.live_demo import LiveRawUpdate
 from app.demo.mismatch import Mismatch
 from app.demo.result import DemoResult
 from app.gui.contract_demo_view import ContractDemoView
-from app.gui.signals import emit
 
 MISMATCH_LABELS = {
     Mismatch.INTERLEAVED: "interleaved: native samples as they arrive",
@@ -35,7 +34,7 @@ class GuiPost(QObject):
         self._call.connect(self._run)  # queued when emitted from another thread
 
     def post(self, fn: Callable[[], None]) -> None:
-        emit(self._call, fn)
+        self._call.emit(fn)
 
     @Slot(object)
     def _run(self, fn: Callable[[], None]) -> None:
@@ -43,7 +42,7 @@ class GuiPost(QObject):
 
 
 class ContractDemoPanel(QWidget):
-    """Header and demo view; implements app.controllers.views.DemoView."""
+    """Header and demo view; implements app.window.views.DemoView."""
 
     mismatch_chosen = Signal(str)
     run_selected_requested = Signal()
@@ -77,7 +76,7 @@ class ContractDemoPanel(QWidget):
         return Mismatch(self.mismatch_combo.currentData())
 
     def _mismatch_changed(self, index: int) -> None:
-        emit(self.mismatch_chosen, self.mismatch_combo.itemData(index))
+        self.mismatch_chosen.emit(self.mismatch_combo.itemData(index))
 
     # DemoView ------------------------------------------------------------------------------
 

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.file_jobs import FileResult
-from app.file_queue import JobState
-from app.gui.signals import emit
+from app.services.file_jobs import FileResult
+from app.services.file_queue import JobState
 from inference.exports import FORMATS
 
 COL_FILE, COL_PROGRESS, COL_STATUS, COL_CANCEL = range(4)
@@ -155,7 +154,7 @@ class FilesPanel(QWidget):
         self.export_button.clicked.connect(self._export_clicked)
         self.export_all_button = QPushButton("Export all…")
         self.export_all_button.setToolTip("Save every finished transcript into one folder (Ctrl+Shift+E)")
-        self.export_all_button.clicked.connect(lambda: emit(self.export_all_requested, self.export_format()))
+        self.export_all_button.clicked.connect(lambda: self.export_all_requested.emit(self.export_format()))
         export_row = QHBoxLayout()
         export_row.addWidget(QLabel("Format:"))
         export_row.addWidget(self.format_combo)
@@ -204,7 +203,7 @@ class FilesPanel(QWidget):
         cancel.setText("✕")
         cancel.setAutoRaise(True)
         cancel.setToolTip(f"Cancel {name}")
-        cancel.clicked.connect(lambda: emit(self.cancel_requested, job_id))
+        cancel.clicked.connect(lambda: self.cancel_requested.emit(job_id))
         self.queue.setItemWidget(item, COL_CANCEL, cancel)
         self._rows[job_id], self._bars[job_id], self._cancels[job_id] = item, bar, cancel
         self._update_buttons()
@@ -265,7 +264,7 @@ class FilesPanel(QWidget):
 
     def queue_idle(self) -> None:
         self._update_buttons()
-        emit(self.idle)
+        self.idle.emit()
 
     # helpers -------------------------------------------------------------------------------
 
@@ -279,7 +278,8 @@ class FilesPanel(QWidget):
         return self._bars[job_id].value() / 1000
 
     def segment_texts(self) -> list[str]:
-        return [self.segments.item(row, 2).text() for row in range(self.segments.rowCount())]
+        items = (self.segments.item(row, 2) for row in range(self.segments.rowCount()))
+        return [item.text() if item is not None else "" for item in items]
 
     def _update_buttons(self) -> None:
         has_result = self.segments.rowCount() > 0
@@ -289,8 +289,8 @@ class FilesPanel(QWidget):
 
     def _export_clicked(self) -> None:
         if self._shown is not None:
-            emit(self.export_requested, self._shown, self.export_format())
+            self.export_requested.emit(self._shown, self.export_format())
 
     def _current_changed(self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None) -> None:
         if current is not None:
-            emit(self.selected, current.data(COL_FILE, Qt.ItemDataRole.UserRole))
+            self.selected.emit(current.data(COL_FILE, Qt.ItemDataRole.UserRole))

@@ -17,13 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.autosave import SavedSession
-from app.controllers.live_controller import IDLE, RUNNING, STARTING, STOPPING
-from app.controllers.views import LiveStats
 from app.gui.level_meter import LevelMeter
-from app.gui.signals import emit
 from app.gui.transcript_view import TranscriptView
 from app.gui.widgets import Banner
+from app.services.autosave import SavedSession
+from app.window.live_controller import IDLE, RUNNING, STARTING, STOPPING
+from app.window.views import LiveStats
 from audio.devices import InputDevice
 
 START_TEXT = "●  Start dictation"
@@ -148,7 +147,7 @@ class LivePanel(QWidget):
         self._update_controls()
         if state == IDLE:
             self.show_level(-120.0, -120.0)
-        emit(self.state_changed, state)
+        self.state_changed.emit(state)
 
     def set_transcript(self, committed: str, partial: str) -> None:
         self.transcript.set_transcript(committed, partial)
@@ -205,4 +204,4 @@ class LivePanel(QWidget):
     def _device_changed(self, index: int) -> None:
         name = self.device_combo.itemData(index)
         if name:
-            emit(self.device_chosen, name)
+            self.device_chosen.emit(name)

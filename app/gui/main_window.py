@@ -27,24 +27,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.autosave import Autosaver
-from app.controllers.contract_demo_controller import ContractDemoController
-from app.controllers.files_controller import FilesController
-from app.controllers.live_controller import LiveBackends, LiveController
-from app.controllers.model_controller import ModelController
-from app.controllers.views import ModelPhase, ModelState
-from app.export_files import format_of, free_path, with_format
-from app.file_queue import MEDIA_SUFFIXES, JobState
 from app.gui.contract_demo_panel import ContractDemoPanel, GuiPost
 from app.gui.files_panel import FilesPanel
 from app.gui.live_panel import LivePanel
 from app.gui.qt_runner import QtTaskRunner
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.settings_store import SettingsStore
-from app.gui.signals import emit
 from app.gui.widgets import Banner
-from app.model_manager import ModelManager
-from app.settings_model import AppSettings
+from app.services.autosave import Autosaver
+from app.services.export_files import format_of, free_path, with_format
+from app.services.file_queue import MEDIA_SUFFIXES, JobState
+from app.services.model_manager import ModelManager
+from app.window.contract_demo_controller import ContractDemoController
+from app.window.files_controller import FilesController
+from app.window.live_controller import LiveBackends, LiveController
+from app.window.model_controller import ModelController
+from app.window.settings_model import AppSettings
+from app.window.views import ModelPhase, ModelState
 from inference.exports import FORMATS
 from inference.models import list_models
 
@@ -185,7 +184,7 @@ class MainWindow(QMainWindow):
             text = f"{state.name} · not available"
             self.model_banner.show_message(f"Model '{state.name}' cannot be used: {state.message}", "error")
         self.live_panel.set_model_text(text)
-        emit(self.model_state_changed, state)
+        self.model_state_changed.emit(state)
 
     # menus ---------------------------------------------------------------------------------
 

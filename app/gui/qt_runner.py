@@ -9,8 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, Qt, QThread, Signal, Slot
 
-from app.gui.signals import emit
-from app.tasks import Work
+from app.services.tasks import Work
 
 
 class _Worker(QObject):
@@ -28,15 +27,17 @@ class _Worker(QObject):
     @Slot()
     def run(self) -> None:
         work, self._work = self._work, None  # hold nothing of the task once it ends
+        if work is None:
+            return  # run() is connected once; a second call has nothing to do
         try:
-            result = work(lambda value: emit(self.progress, value))
+            result = work(lambda value: self.progress.emit(value))
         except Exception as exc:
-            emit(self.failed, exc)
+            self.failed.emit(exc)
         else:
-            emit(self.done, result)
+            self.done.emit(result)
         finally:
             del work
-            emit(self.finished)
+            self.finished.emit()
 
 
 class _Relay(QObject):

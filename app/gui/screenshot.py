@@ -18,18 +18,15 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance
 from PySide6.QtGui import QImage
 
-from app.autosave import Autosaver
-from app.bench.dataset import default_audio_dir, english_set
-from app.controllers.live_controller import IDLE
-from app.controllers.views import ModelPhase
 from app.gui.event_loop_probe import EventLoopProbe
 from app.gui.main_window import MainWindow, WindowDeps
 from app.gui.settings_store import SettingsStore
+from app.services.autosave import Autosaver
+from app.window.live_controller import IDLE
+from app.window.views import ModelPhase
 
 WORK_TIMEOUT_S = 300.0  # seconds the work may take before the picture is taken anyway
 LIVE_SHOT_WORDS = 14  # committed words shown before the live picture is taken (with a grey tail)
-DEFAULT_LIVE_FILE = "jfk.flac"
-DEFAULT_FILE_COUNT = 3
 DEMO_WINDOW_SIZE = (1720, 1000)  # room for the files list beside both demo panes and the whole spectrogram
 POLL_MS = 100  # how often to look at work that reports through no window signal (the demo)
 
@@ -54,24 +51,11 @@ def wait_for(signals: SignalInstance | list[SignalInstance], done: Callable[[], 
     return done()
 
 
-def default_files(view: str) -> list[str]:
-    """Speech from the shared test set ($WHISPERDESK_TEST_AUDIO), when no --file is given."""
-    folder = default_audio_dir()
-    if view == "live":
-        return [str(folder / DEFAULT_LIVE_FILE)] if (folder / DEFAULT_LIVE_FILE).is_file() else []
-    try:
-        rows = english_set(folder)
-    except OSError:
-        return []
-    picks = [folder / DEFAULT_LIVE_FILE, *[u.path for u in rows if u.is_ljspeech][: DEFAULT_FILE_COUNT - 1]]
-    return [str(p) for p in picks if p.is_file()]
-
-
 def save_png(image: QImage, path: str) -> None:
     """Save with a 256-colour palette: a fraction of the size, no visible loss for a UI picture."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     small = image.convertToFormat(QImage.Format.Format_Indexed8)
-    if not small.save(path, "PNG"):
+    if not small.save(path, b"PNG"):
         raise OSError(f"cannot write {path}")
 
 
@@ -119,7 +103,6 @@ def _capture_live(window: MainWindow, file: str) -> QImage:
 def take_screenshot(path: str, view: str, files: list[str], contract_demo: bool = False) -> int:
     """Do the work for `view` (with the contract demo on if asked), save the window to `path`;
     returns the exit status."""
-    files = files or default_files(view)
     if contract_demo and view == "files":
         files = files[:1]  # the demo panes show one file
     if not files:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.settings_model import COMPUTE_TYPES, DEVICES, MAX_STEP_S, MIN_STEP_S, AppSettings, default_output_dir
+from app.window.settings_model import COMPUTE_TYPES, DEVICES, MAX_STEP_S, MIN_STEP_S, AppSettings, default_output_dir
 from inference.models import ModelAvailability
 
 LANGUAGES = (

@@ -7,7 +7,7 @@ from dataclasses import fields
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.settings_model import AppSettings
+from app.window.settings_model import AppSettings
 
 SETTINGS_FILE_ENV = "WHISPERDESK_SETTINGS_FILE"  # an INI file to use instead (tests, portable installs)
 GROUP = "settings"

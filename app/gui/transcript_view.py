@@ -7,8 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QWidget
 
-from app.gui.signals import emit
-
 PLACEHOLDER = (
     "Press Start (Ctrl+R) and speak.\n\n"
     "Final words appear in the normal colour; the words still being decided appear in grey and settle as you talk."
@@ -68,7 +66,7 @@ class TranscriptView(QTextEdit):
         self._committed_end = cursor.position()
         self._partial = ""
         self._replace_tail(partial)
-        emit(self.updated)
+        self.updated.emit()
 
     def append_committed(self, text: str, partial: str) -> None:
         """Add final words after the committed ones and show `partial` after them, in one update."""
@@ -80,7 +78,7 @@ class TranscriptView(QTextEdit):
         self._committed_end = cursor.position()
         self._replace_tail(partial)
         self._scroll_if(was_at_bottom)
-        emit(self.updated)
+        self.updated.emit()
 
     def set_partial(self, text: str) -> None:
         """Replace the grey tail with `text`."""
@@ -89,7 +87,7 @@ class TranscriptView(QTextEdit):
         was_at_bottom = self._at_bottom()
         self._replace_tail(text)
         self._scroll_if(was_at_bottom)
-        emit(self.updated)
+        self.updated.emit()
 
     def _replace_tail(self, text: str) -> None:
         cursor = QTextCursor(self.document())

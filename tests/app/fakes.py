@@ -3,20 +3,33 @@ and a task runner that holds work until released."""
 
 from __future__ import annotations
 
-from app.tasks import InlineRunner
+import inspect
+
+from app.services.tasks import InlineRunner
 from inference.loader import LoadedModel, ModelInfo
 
 FAKE_MODEL = LoadedModel(None, ModelInfo("tiny.en", "/nowhere", "test", None, "cpu", "int8", False))
 
 
 class RecordingView:
-    """Any view method call is recorded as (name, *args)."""
+    """Records each call of a method `protocol` declares, as (name, *args). Any other name, or arguments
+    the protocol's signature does not accept, raise: a controller cannot call what the real view lacks."""
 
-    def __init__(self) -> None:
+    def __init__(self, protocol: type) -> None:
+        self._protocol = protocol
         self.calls: list[tuple] = []
 
     def __getattr__(self, name: str):
-        return lambda *args: self.calls.append((name, *args))
+        method = getattr(self.__dict__.get("_protocol"), name, None)
+        if name.startswith("_") or not inspect.isfunction(method):
+            raise AttributeError(f"{name!r} is not a method of {self._protocol.__name__}")
+        signature = inspect.signature(method)
+
+        def record(*args, **kwargs) -> None:
+            signature.bind(self, *args, **kwargs)  # TypeError when the real view could not take these
+            self.calls.append((name, *args, *kwargs.values()))
+
+        return record
 
     def of(self, name: str) -> list[tuple]:
         return [call[1:] for call in self.calls if call[0] == name]

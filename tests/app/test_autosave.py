@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.autosave import Autosaver, read_session
+from app.services.autosave import Autosaver, read_session
 from inference.results import Segment
 
 PIECES = (Segment(0.0, 1.0, "Hello there."), Segment(1.0, 2.5, "This is dictation."))

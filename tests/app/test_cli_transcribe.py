@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app.bench.wer import corpus_wer
 from app.cli import main
 from app.commands import transcribe as transcribe_command
 from app.commands.common import ProgressBar
+from app.services.wer import corpus_wer
 from inference.models import resolve_model
 from tests.media import read_native, write_video
 

@@ -9,13 +9,15 @@ import threading
 import numpy as np
 import pytest
 
-import app.controllers.live_raw as live_raw
-from app.controllers.contract_demo_controller import ContractDemoController
-from app.controllers.live_raw import LiveRawSide
+import app.demo.live_raw as live_raw
+from app.demo.live_raw import LiveRawSide
 from app.demo.mismatch import Mismatch
-from app.tasks import InlineRunner
+from app.services.tasks import InlineRunner
+from app.window.contract_demo_controller import ContractDemoController
+from app.window.views import DemoView
 from audio.sources import CapturedBlock
 from inference.options import TranscribeOptions
+from tests.app.fakes import RecordingView
 
 RATE = 16000
 WAIT_S = 10.0
@@ -79,14 +81,6 @@ def test_stopped_session_gets_one_last_run_over_its_latest_window(model: GatedMo
     assert update.side.seconds_as_seen == pytest.approx(30.0)  # one model window, the latest
 
 
-class RecordingView:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, tuple]] = []
-
-    def __getattr__(self, name: str):
-        return lambda *args, **kwargs: self.calls.append((name, args))
-
-
 class Source:
     sample_rate, channels, name = 48000, 2, "Desk mic"
 
@@ -99,7 +93,7 @@ class NoModels:
 
 
 def _controller() -> tuple[ContractDemoController, RecordingView]:
-    view = RecordingView()
+    view = RecordingView(DemoView)
     controller = ContractDemoController(view, NoModels(), InlineRunner(), TranscribeOptions, lambda fn: fn())
     return controller, view
 
@@ -112,10 +106,10 @@ def test_the_switch_decides_whether_a_session_gets_a_raw_side(model: GatedModel)
     feed = controller.open(Source(), None)
     assert callable(feed)
     feed(CapturedBlock(np.zeros((4800, 2), dtype=np.float32), 0.0))  # off: the block goes nowhere
-    assert not controller._live.attached and ("start_live", (48000, 2, Mismatch.INTERLEAVED)) not in view.calls
+    assert not controller._live.attached and ("start_live", 48000, 2, Mismatch.INTERLEAVED) not in view.calls
     controller.set_enabled(True)  # on during the session
     assert controller._live.attached and isinstance(controller._live.attachment.worker, live_raw.LiveRawWorker)
-    assert ("start_live", (48000, 2, Mismatch.INTERLEAVED)) in view.calls
+    assert ("start_live", 48000, 2, Mismatch.INTERLEAVED) in view.calls
     controller.set_enabled(False)  # off during the session: the worker is detached and closed
     assert not controller._live.attached and not controller.busy
     controller.ended()
@@ -124,7 +118,7 @@ def test_the_switch_decides_whether_a_session_gets_a_raw_side(model: GatedModel)
     view.calls.clear()
     feed = controller.open(Source(), None)  # on from the start
     assert callable(feed) and controller._live.attached
-    assert ("start_live", (48000, 2, Mismatch.INTERLEAVED)) in view.calls
+    assert ("start_live", 48000, 2, Mismatch.INTERLEAVED) in view.calls
     controller.set_enabled(False)
     assert not controller.busy
     controller.ended()

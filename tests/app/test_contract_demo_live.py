@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.bench.wer import wer
 from app.demo.live_demo import LiveRawTranscriber
 from app.demo.mismatch import Mismatch, RawStream
 from app.demo.result import NO_TEXT
+from app.services.wer import wer
 from audio.constants import SAMPLE_RATE
 from audio.decode import iter_native_blocks
 from inference.options import TranscribeOptions

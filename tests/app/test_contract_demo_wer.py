@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from app.bench.dataset import Utterance
-from app.bench.wer import wer
 from app.demo.file_demo import run_file_demo
 from app.demo.mismatch import Mismatch
-from app.file_jobs import transcribe_file
+from app.services.file_jobs import transcribe_file
+from app.services.wer import wer
 from audio.constants import SAMPLE_RATE
 from audio.convert import device_rate
 from audio.decode import decode_to_contract

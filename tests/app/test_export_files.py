@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.export_files import export_transcript, format_of, free_path, with_format
+from app.services.export_files import export_transcript, format_of, free_path, with_format
 from inference.results import Segment
 
 

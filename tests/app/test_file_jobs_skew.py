@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.bench.wer import corpus_wer
-from app.file_jobs import transcribe_file
+from app.services.file_jobs import transcribe_file
+from app.services.wer import corpus_wer
 from audio.constants import SAMPLE_RATE
 from audio.convert import device_rate
 from audio.decode import decode_to_contract

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.file_queue import FileQueue, JobState, expand_paths
+from app.services.file_queue import FileQueue, JobState, expand_paths
 
 
 def _touch(folder: Path, *names: str) -> None:

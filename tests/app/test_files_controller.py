@@ -6,20 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from app.bench.wer import wer
-from app.controllers.files_controller import WAITING_FOR_MODEL, FilesController
-from app.controllers.model_controller import ModelController
-from app.file_queue import JobState
-from app.model_manager import ModelManager, ModelSpec
-from app.tasks import InlineRunner
+from app.services.file_queue import JobState
+from app.services.model_manager import ModelManager, ModelSpec
+from app.services.tasks import InlineRunner
+from app.services.wer import wer
+from app.window.files_controller import WAITING_FOR_MODEL, FilesController
+from app.window.model_controller import ModelController
+from app.window.views import FilesView, ModelView
 from inference.errors import ModelNotFoundError
 from inference.options import TranscribeOptions
 from tests.app.fakes import FAKE_MODEL, RecordingView
 
 
 def make_controller(loader) -> tuple[FilesController, RecordingView]:
-    view, runner = RecordingView(), InlineRunner()
-    models = ModelController(ModelManager(loader), runner, RecordingView(), ModelSpec("tiny.en", "cpu", "int8"))
+    view, runner = RecordingView(FilesView), InlineRunner()
+    models = ModelController(
+        ModelManager(loader), runner, RecordingView(ModelView), ModelSpec("tiny.en", "cpu", "int8")
+    )
     return FilesController(view, models, runner, TranscribeOptions), view
 
 

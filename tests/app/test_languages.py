@@ -8,8 +8,8 @@ import json
 import pytest
 
 from app.commands import transcribe as transcribe_command
-from app.controllers.files_controller import result_note
-from app.file_jobs import transcribe_file
+from app.services.file_jobs import transcribe_file
+from app.window.files_controller import result_note
 from inference.options import TranscribeOptions
 
 pytestmark = pytest.mark.model

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.launch import display_problem, parse_args
+from app.gui.launch import display_problem, parse_args
 
 
 def test_no_display_variables_is_a_problem_on_linux():

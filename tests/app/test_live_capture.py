@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from app.bench.live_corpus import build_session
-from app.bench.wer import wer
-from app.live_session import LiveSession
+from app.services.live_session import LiveSession
+from app.services.wer import wer
 from audio.capture import MicrophoneSource
 from inference.stream_events import Level, StreamEvent
 from tests.pulse import pulse_device_name

@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from app.bench.wer import wer
 from app.cli import main
 from app.commands.live import JsonPrinter, TextPrinter
+from app.services.wer import wer
 from inference.stream_events import Commit, Partial, StreamError, Summary
 
 SPEC_KEYS = {"type", "text", "audio_start", "audio_end", "emitted_at", "latency_s"}

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from app.autosave import Autosaver, read_session
-from app.bench.wer import wer
-from app.controllers.live_controller import IDLE, NO_DEVICE, RUNNING, STARTING, LiveBackends, LiveController
-from app.controllers.model_controller import ModelController
-from app.model_manager import ModelManager, ModelSpec
-from app.settings_model import AppSettings
-from app.tasks import InlineRunner
+from app.services.autosave import Autosaver, read_session
+from app.services.model_manager import ModelManager, ModelSpec
+from app.services.tasks import InlineRunner
+from app.services.wer import wer
+from app.window.live_controller import IDLE, NO_DEVICE, RUNNING, STARTING, LiveBackends, LiveController
+from app.window.model_controller import ModelController
+from app.window.settings_model import AppSettings
+from app.window.views import LiveView, ModelView
 from audio.capture import CaptureError
 from audio.devices import InputDevice, NoAudioBackendError
 from audio.file_source import FileSource
@@ -50,9 +51,9 @@ class Scripted:
 
 
 def make(tmp_path: Path, backends: LiveBackends, runner=None, loader=None):
-    view, runner = RecordingView(), runner or InlineRunner()
+    view, runner = RecordingView(LiveView), runner or InlineRunner()
     manager = ModelManager(loader or (lambda name, **kw: FAKE_MODEL))
-    models = ModelController(manager, runner, RecordingView(), ModelSpec("tiny.en", "cpu", "int8"))
+    models = ModelController(manager, runner, RecordingView(ModelView), ModelSpec("tiny.en", "cpu", "int8"))
     controller = LiveController(view, models, runner, Autosaver(tmp_path), AppSettings, backends)
     return controller, view
 

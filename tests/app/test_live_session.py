@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from app.live_session import LiveSession, percentile
+from app.services.live_session import LiveSession, percentile
 from audio.capture import MicrophoneSource
 from audio.decode import decode_to_contract
 from audio.file_source import FileSource

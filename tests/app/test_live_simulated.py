@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from app.bench.live_corpus import build_session, librispeech_and_ljspeech
-from app.bench.wer import wer
-from app.file_jobs import transcribe_file
-from app.live_session import LiveSession
+from app.services.file_jobs import transcribe_file
+from app.services.live_session import LiveSession
+from app.services.wer import wer
 from audio.decode import decode_to_contract
 from audio.file_source import FileSource
 from inference.stream_events import Commit, StreamEvent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.live_transcript import LiveTranscript, build_cues
+from app.services.live_transcript import LiveTranscript, build_cues
 from inference.results import Segment, Word
 from inference.stream_events import Commit, Partial
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.controllers.model_controller import ModelController
-from app.controllers.views import ModelPhase
-from app.model_manager import ModelManager, ModelSpec
-from app.tasks import InlineRunner
+from app.services.model_manager import ModelManager, ModelSpec
+from app.services.tasks import InlineRunner
+from app.window.model_controller import ModelController
+from app.window.views import ModelPhase
 from inference.errors import ModelNotFoundError
 from inference.loader import LoadedModel, ModelInfo
 from tests.app.fakes import HeldRunner

@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 
-from app.model_manager import ModelManager, ModelSpec
+from app.services.model_manager import ModelManager, ModelSpec
 from inference.errors import ModelNotFoundError
 from inference.loader import LoadedModel, ModelInfo
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.settings_model import MAX_STEP_S, MIN_STEP_S, AppSettings
+from app.window.settings_model import MAX_STEP_S, MIN_STEP_S, AppSettings
 
 
 def test_round_trip_through_strings():

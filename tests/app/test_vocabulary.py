@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from app.bench.wer import normalize
 from app.commands import live as live_command
-from app.settings_model import AppSettings
+from app.services.wer import normalize
+from app.window.settings_model import AppSettings
 
 pytestmark = pytest.mark.model
 

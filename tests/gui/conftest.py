@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.autosave import Autosaver
-from app.controllers.live_controller import LiveBackends
-from app.model_manager import ModelManager
+from app.services.autosave import Autosaver
+from app.services.model_manager import ModelManager
+from app.window.live_controller import LiveBackends
 from audio.devices import InputDevice
 
 FAKE_MIC = InputDevice(index=3, name="Test microphone", host_api="ALSA", sample_rate=44100, channels=2, is_default=True)

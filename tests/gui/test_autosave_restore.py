@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.autosave import read_session
-from app.controllers.live_controller import IDLE, LiveBackends
-from app.model_manager import ModelManager
+from app.services.autosave import read_session
+from app.services.model_manager import ModelManager
+from app.window.live_controller import IDLE, LiveBackends
 from tests.gui.conftest import FAKE_MIC
 from tests.gui.support import ScriptedSession, StubSource, commit, fake_loaded, partial
 

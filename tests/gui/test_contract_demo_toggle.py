@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-import app.controllers.contract_demo_controller as demo_controller
-import app.controllers.live_raw as live_raw
 import app.demo.file_demo as file_demo
-from app.bench.wer import normalize, wer
-from app.controllers.live_controller import IDLE, RUNNING, LiveBackends, _session
+import app.demo.live_raw as live_raw
+import app.window.contract_demo_controller as demo_controller
 from app.demo.live_demo import LiveRawUpdate
 from app.demo.mismatch import Mismatch
 from app.demo.result import BANNER
-from app.file_queue import JobState
+from app.services.file_queue import JobState
+from app.services.wer import normalize, wer
+from app.window.live_controller import IDLE, RUNNING, LiveBackends, _session
 from audio.file_source import FileSource
 from tests.gui.conftest import FAKE_MIC
 from tests.gui.support import drop_files

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.bench.wer import wer
-from app.file_queue import JobState
-from app.model_manager import ModelManager
+from app.services.file_queue import JobState
+from app.services.model_manager import ModelManager
+from app.services.wer import wer
 from inference.errors import ModelNotFoundError
 from tests.gui.support import drop_files, parse_srt
 

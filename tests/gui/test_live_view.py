@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.bench.wer import normalize, wer
-from app.controllers.live_controller import IDLE, LiveBackends
+from app.services.wer import normalize, wer
+from app.window.live_controller import IDLE, LiveBackends
 from audio.devices import NoAudioBackendError
 from audio.file_source import FileSource
 from tests.gui.conftest import FAKE_MIC

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.controllers.live_controller import IDLE
 from app.gui.event_loop_probe import EventLoopProbe
+from app.window.live_controller import IDLE
 
 pytestmark = [pytest.mark.gui, pytest.mark.model]
 

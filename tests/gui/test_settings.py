@@ -9,8 +9,8 @@ from PySide6.QtCore import QSettings
 
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.settings_store import SettingsStore
-from app.model_manager import ModelManager
-from app.settings_model import AppSettings
+from app.services.model_manager import ModelManager
+from app.window.settings_model import AppSettings
 from inference.models import list_models
 from tests.gui.support import fake_loaded
 

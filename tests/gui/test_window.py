@@ -9,11 +9,11 @@ from dataclasses import replace
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from app.bench.wer import wer
-from app.controllers.live_controller import IDLE
-from app.controllers.views import ModelPhase
-from app.model_manager import ModelManager
-from app.settings_model import AppSettings
+from app.services.model_manager import ModelManager
+from app.services.wer import wer
+from app.window.live_controller import IDLE
+from app.window.settings_model import AppSettings
+from app.window.views import ModelPhase
 from inference.errors import ModelNotFoundError
 from tests.gui.support import fake_loaded
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.bench.wer import corpus_wer
+from app.services.wer import corpus_wer
 from audio.decode import decode_to_contract
 from inference import loader
 from inference.options import TranscribeOptions

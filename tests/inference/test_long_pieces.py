@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from app.bench.wer import wer
+from app.services.wer import wer
 from audio.constants import SAMPLE_RATE
 from audio.contract import PcmAudio
 from audio.decode import decode_to_contract
@@ -90,7 +90,7 @@ def test_pieces_give_one_ordered_transcript(monkeypatch, tiny_model, joined):
 def test_a_long_file_is_transcribed_while_it_is_decoded(monkeypatch, tiny_model, joined, tmp_path):
     """A file longer than a piece never goes through decode_to_contract (never whole in memory): its
     pieces are transcribed as the decoder delivers them, with the file's duration and ordered times."""
-    from app import file_jobs
+    from app.services import file_jobs
     from tests.media import write_audio
 
     audio, reference = joined

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from app.bench.wer import wer
+from app.services.wer import wer
 from audio.decode import decode_to_contract
 from inference.errors import TranscriptionCancelled
 from inference.options import TranscribeOptions

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.bench.dataset import Utterance
-from app.bench.wer import wer
+from app.services.wer import wer
 from tests.tools import need_tools
 
 pytestmark = pytest.mark.packaging

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from app.autosave import SavedSession
 from app.demo.live_demo import LiveRawUpdate
 from app.demo.mismatch import Mismatch
 from app.demo.result import DemoResult
-from app.file_jobs import FileResult
-from app.file_queue import JobState
+from app.services.autosave import SavedSession
+from app.services.file_jobs import FileResult
+from app.services.file_queue import JobState
 from audio.devices import InputDevice
 from inference.loader import ModelInfo
 

@@ -9,13 +9,13 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from app.controllers.messages import one_line
-from app.controllers.model_controller import ModelController
-from app.controllers.views import FilesView
-from app.export_files import export_transcript, free_path
-from app.file_jobs import FileResult, transcribe_file
-from app.file_queue import FileJob, FileQueue, JobState
-from app.tasks import Emit, TaskRunner
+from app.services.export_files import export_transcript, free_path
+from app.services.file_jobs import FileResult, transcribe_file
+from app.services.file_queue import FileJob, FileQueue, JobState
+from app.services.messages import one_line
+from app.services.tasks import Emit, TaskRunner
+from app.window.model_controller import ModelController
+from app.window.views import FilesView
 from inference.errors import TranscriptionCancelled
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions

@@ -96,7 +96,8 @@ def launch_gui(argv: list[str]) -> int:
 
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         _hide_offscreen_noise()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName("whisperdesk")
     app.setOrganizationName("whisperdesk")
     app.setStyle("Fusion")

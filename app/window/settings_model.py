@@ -8,10 +8,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import platformdirs
 
-from app.model_manager import ModelSpec
+from app.services.model_manager import ModelSpec
 from inference.models import DEFAULT_MODEL
 from inference.options import BATCH_SIZE, TranscribeOptions, vocabulary_hotwords
 from inference.streaming import StreamingOptions
@@ -85,7 +86,7 @@ class AppSettings:
     def from_strings(cls, values: Mapping[str, object]) -> AppSettings:
         """Parse stored values; anything missing or malformed falls back to its default."""
         settings = cls()
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         for f in fields(cls):
             raw = values.get(f.name)
             if raw is None:

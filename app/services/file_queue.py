@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from app.file_jobs import FileResult
+from app.services.file_jobs import FileResult
 
 # Suffixes picked up when a folder is dropped; single files are taken whatever their name.
 MEDIA_SUFFIXES = frozenset(

@@ -13,18 +13,18 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from app.controllers.live_raw import LiveRawSide, RawAttachment
-from app.controllers.messages import one_line
-from app.controllers.model_controller import ModelController
-from app.controllers.views import DemoView
 from app.demo.file_demo import run_file_demo
 from app.demo.live_demo import LiveRawUpdate
+from app.demo.live_raw import LiveRawSide, RawAttachment
 from app.demo.mismatch import Mismatch, describe_format
 from app.demo.result import DemoResult
-from app.file_queue import FileJob, JobState
-from app.live_session import BlockFn
-from app.live_transcript import join_texts
-from app.tasks import Emit, TaskRunner
+from app.services.file_queue import FileJob, JobState
+from app.services.live_session import BlockFn
+from app.services.live_transcript import join_texts
+from app.services.messages import one_line
+from app.services.tasks import Emit, TaskRunner
+from app.window.model_controller import ModelController
+from app.window.views import DemoView
 from audio.sources import AudioSource
 from inference.errors import TranscriptionCancelled
 from inference.loader import LoadedModel

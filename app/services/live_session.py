@@ -11,7 +11,7 @@ import queue
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,7 +167,7 @@ class LiveSession:
         finally:
             self._queue.put(_END)
 
-    def _batches(self, realtime: bool) -> Iterator[list[CapturedBlock]]:
+    def _batches(self, realtime: bool) -> Generator[list[CapturedBlock], None, None]:
         """Blocks in batches: everything that arrived while the last step ran (real-time sources
         catch up in one step instead of queueing), or one block at a time for faster-than-real-time ones."""
         if not realtime:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import platformdirs
 
-from app.live_transcript import join_texts
+from app.services.live_transcript import join_texts
 from inference.results import Segment
 
 DATA_DIR_ENV = "WHISPERDESK_DATA_DIR"  # overrides the user data folder (tests, portable installs)

@@ -15,15 +15,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
-from app.autosave import Autosaver, SavedSession
-from app.controllers.messages import one_line
-from app.controllers.model_controller import ModelController
-from app.controllers.views import LiveStats, LiveView
-from app.export_files import export_transcript
-from app.live_session import BlockFn, LiveSession, SessionMetrics
-from app.live_transcript import LiveTranscript
-from app.settings_model import AppSettings
-from app.tasks import Emit, TaskRunner
+from app.services.autosave import Autosaver, SavedSession
+from app.services.export_files import export_transcript
+from app.services.live_session import BlockFn, LiveSession, SessionMetrics
+from app.services.live_transcript import LiveTranscript
+from app.services.messages import one_line
+from app.services.tasks import Emit, TaskRunner
+from app.window.model_controller import ModelController
+from app.window.settings_model import AppSettings
+from app.window.views import LiveStats, LiveView
 from audio.capture import MicrophoneSource
 from audio.devices import InputDevice, list_input_devices
 from audio.errors import AudioError
@@ -40,7 +40,7 @@ NO_DEVICE = "No microphone found: connect one and press Refresh, or use Dictate 
 
 
 class Session(Protocol):
-    """What the controller needs from app.live_session.LiveSession."""
+    """What the controller needs from app.services.live_session.LiveSession."""
 
     def run(self) -> Summary: ...
 

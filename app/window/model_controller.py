@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.controllers.messages import one_line
-from app.controllers.views import ModelPhase, ModelState, ModelView
-from app.model_manager import ModelManager, ModelSpec
-from app.tasks import TaskRunner
+from app.services.messages import one_line
+from app.services.model_manager import ModelManager, ModelSpec
+from app.services.tasks import TaskRunner
+from app.window.views import ModelPhase, ModelState, ModelView
 from inference.loader import LoadedModel
 
 ReadyFn = Callable[[LoadedModel], None]

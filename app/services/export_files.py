@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from app.autosave import write_atomically
+from app.services.autosave import write_atomically
 from inference.exports import FORMATS, get_writer
 from inference.results import Segment
 
@@ -33,7 +34,9 @@ def free_path(folder: Path, stem: str, fmt: str, taken: set[Path] | None = None)
     return candidate
 
 
-def export_transcript(path: str | Path, fmt: str, segments: Iterable[Segment], record: Mapping | None = None) -> Path:
+def export_transcript(
+    path: str | os.PathLike[str], fmt: str, segments: Iterable[Segment], record: Mapping | None = None
+) -> Path:
     """Write `segments` as `fmt` to `path` atomically; returns the path written."""
     text = get_writer(fmt)(tuple(segments), record)
     target = Path(path)

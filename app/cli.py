@@ -12,7 +12,7 @@ import sys
 
 from app.commands.common import UserError, error
 from audio.contract import ContractError
-from audio.errors import AudioError
+from audio.errors import AudioError, first_line
 from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled, UnsupportedTaskError
 
 # Modules under app/commands that each register subcommands.
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         error("cancelled")
         return 130
     except EXPECTED_ERRORS as exc:
-        error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        error(first_line(exc))
         return 2
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from audio.constants import MAX_INPUT_CHANNELS
 from audio.convert import check_native_format
 from audio.devices import load_sounddevice
-from audio.errors import AudioError
+from audio.errors import AudioError, first_line
 from audio.sources import CapturedBlock
 
 DEFAULT_BLOCK_S = 0.02  # seconds per PortAudio block when no size is given
@@ -85,7 +85,7 @@ class MicrophoneSource:
         try:
             info = self._sd.query_devices(device, kind="input")
         except (ValueError, self._sd.PortAudioError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = first_line(exc)
             raise CaptureError(f"input device {_device_label(device, None)} is not available: {reason}") from None
         if int(info["max_input_channels"]) < 1:
             raise CaptureError(f"device {_device_label(device, info)} has no input channels")
@@ -96,7 +96,7 @@ class MicrophoneSource:
             check_native_format(self.sample_rate, self.channels)
             self._sd.check_input_settings(device=self.device, samplerate=self.sample_rate, channels=self.channels)
         except (ValueError, AudioError, self._sd.PortAudioError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = first_line(exc)
             raise CaptureError(f"input device '{self.name}' cannot record at {self.sample_rate} Hz: {reason}") from None
 
     # -- PortAudio thread -------------------------------------------------------------------
@@ -140,7 +140,7 @@ class MicrophoneSource:
             )
             stream.start()
         except (ValueError, self._sd.PortAudioError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = first_line(exc)
             raise CaptureError(f"cannot open input device '{self.name}': {reason}") from None
         return stream
 

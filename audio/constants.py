@@ -21,8 +21,3 @@ MAX_INPUT_CHANNELS = 8
 def seconds_to_samples(seconds: float) -> int:
     """Number of contract samples in `seconds` of audio."""
     return round(seconds * SAMPLE_RATE)
-
-
-def samples_to_seconds(samples: int) -> float:
-    """Duration in seconds of `samples` contract samples."""
-    return samples / SAMPLE_RATE

@@ -19,9 +19,9 @@ import numpy as np
 from audio.constants import DTYPE, SAMPLE_RATE, seconds_to_samples
 from audio.contract import PcmAudio
 from audio.convert import StreamConverter, check_native_format, to_float32
-from audio.errors import DecodeError
+from audio.errors import DecodeError, first_line
 
-ProgressFn = Callable[[float], None]
+ProgressFn = Callable[[float], None]  # called with the fraction done, 0..1: the one progress callback type
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.audio.stream.Audi
 
 
 def _ffmpeg_reason(exc: Exception) -> str:
-    return getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+    return getattr(exc, "strerror", None) or first_line(exc)
 
 
 def _format_of(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> NativeFormat:

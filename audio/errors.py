@@ -17,3 +17,10 @@ class UnsupportedFormatError(AudioError):
 
 class InvalidSamplesError(AudioError):
     """Samples that are not numbers (NaN or Inf)."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An error as one line for the user: its message's first line, or its type's name when it has none.
+    The one helper for this everywhere (CLI, window, capture, loader)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -8,6 +8,7 @@ import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 
+from audio.errors import first_line
 from inference.aligned_model import AlignedWhisperModel
 from inference.fingerprint import model_fingerprint
 from inference.models import DEFAULT_MODEL, resolve_model
@@ -69,7 +70,7 @@ def check_cuda_runs(model: WhisperModel) -> None:
     try:
         model.model.encode(ctranslate2.StorageView.from_array(features), to_cpu=True)
     except RuntimeError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = first_line(exc)
         raise CudaUnusableError(f"CUDA GPU visible but unusable: {first}") from None
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+SENTENCE_END = (".", "?", "!", "…")  # a text ending in one of these ends a sentence
+
+
+def join_texts(texts: Iterable[str]) -> str:
+    """Pieces of text joined with single spaces, empty ones dropped: the one join of texts."""
+    return " ".join(t.strip() for t in texts if t.strip())
 
 
 @dataclass(frozen=True)
@@ -37,11 +45,3 @@ class Transcript:
     language_probability: float
     duration_s: float
     text: str = field(default="")
-
-    @staticmethod
-    def join(segments: tuple[Segment, ...]) -> str:
-        """Segment texts joined into one string."""
-        return " ".join(s.text.strip() for s in segments if s.text.strip())
-
-    def to_dict(self) -> dict:
-        return asdict(self)

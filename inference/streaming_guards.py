@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from inference.results import Segment, Word
+from inference.results import SENTENCE_END, Segment, Word
 from inference.streaming_vad import SpeechMap
 from inference.streaming_words import cut_repetition, normalize_word
-
-SENTENCE_END = (".", "?", "!")
 
 
 @dataclass(frozen=True)

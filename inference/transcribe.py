@@ -20,13 +20,13 @@ import numpy as np
 
 from audio.constants import SAMPLE_RATE, seconds_to_samples
 from audio.contract import PcmAudio
+from audio.decode import ProgressFn
 from inference.boundary import run_model
 from inference.errors import TranscriptionCancelled
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
-from inference.results import Segment, Transcript
+from inference.results import Segment, Transcript, join_texts
 
-ProgressFn = Callable[[float], None]
 SegmentFn = Callable[[Segment], None]
 
 PIECE_S = 300.0  # seconds: longer audio is transcribed in pieces of about this length
@@ -134,4 +134,4 @@ def transcribe_blocks(
     if progress:
         progress(1.0)
     frozen = tuple(segments)
-    return Transcript(frozen, language, language_probability, total / SAMPLE_RATE, Transcript.join(frozen))
+    return Transcript(frozen, language, language_probability, total / SAMPLE_RATE, join_texts(s.text for s in frozen))

@@ -31,6 +31,7 @@ from app.bench.dataset import Utterance, english_set
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 from app.commands.common import UserError, add_model_args, load_from_args
 from app.services.file_jobs import transcribe_file
+from app.services.units import to_mb
 from app.services.wer import corpus_wer, wer
 from inference.aligned_model import engine_view
 from inference.loader import LoadedModel
@@ -181,8 +182,8 @@ def summarize(name: str, files: list[Utterance], runs: list[list[Run]]) -> SideS
         audio_s=audio_s,
         processing_s=processing_s,
         rtf=processing_s / audio_s if audio_s else 0.0,
-        peak_rss_mb=max(peaks) / 2**20 if peaks else None,
-        rss_growth_mb=max(growths) / 2**20 if growths else None,
+        peak_rss_mb=to_mb(max(peaks)) if peaks else None,
+        rss_growth_mb=to_mb(max(growths)) if growths else None,
         wer=corpus_wer([u.reference for u in files], [s.text for s in scores]),
         per_file=scores,
     )

@@ -30,7 +30,8 @@ from app.bench.live_corpus import SessionCorpus, build_session, librispeech_and_
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 from app.commands.common import UserError, add_model_args, load_from_args
 from app.services.file_jobs import transcribe_file
-from app.services.live_session import LiveSession, percentile
+from app.services.live_session import LiveSession, p95
+from app.services.units import to_mb
 from app.services.wer import wer
 from audio.file_source import FileSource
 from inference.loader import LoadedModel
@@ -107,7 +108,8 @@ class LongRun:
 
 
 def _mb(value: int | None) -> float | None:
-    return None if value is None else round(value / 1e6, 1)
+    mb = to_mb(value)
+    return None if mb is None else round(mb, 1)
 
 
 def _median(values: list[float]) -> float | None:
@@ -132,7 +134,7 @@ def run_live(loaded: LoadedModel, corpus: SessionCorpus, options: StreamingOptio
         cpu_cores=cpu / wall,
         peak_rss_mb=_mb(peak_rss_bytes()),
         model_run_median_s=_median(steps.model_s),
-        model_run_p95_s=percentile(steps.model_s, 0.95),
+        model_run_p95_s=p95(steps.model_s),
         model_runs=steps.model_runs,
         steps=steps.steps,
         skipped_silent=steps.skipped_silent,
@@ -155,7 +157,7 @@ def _window(
         to_s=hi,
         commits=len(latencies),
         commit_latency_median_s=_median(latencies),
-        commit_latency_p95_s=percentile(latencies, 0.95),
+        commit_latency_p95_s=p95(latencies),
         model_run_median_s=_median(model),
         rss_max_mb=_mb(max(memory)) if memory else None,
     )

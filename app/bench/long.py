@@ -21,13 +21,13 @@ from app.bench.live_corpus import build_session, librispeech_and_ljspeech
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 from app.commands.common import UserError, add_model_args, load_from_args
 from app.services.file_jobs import transcribe_file
+from app.services.units import MB
 from app.services.wer import wer
 from inference.options import TranscribeOptions
 from inference.transcribe import PIECE_S
 
 PEAK_RSS_TARGET_MB = 1024
 FIRST_SEGMENT_TARGET_S = 60.0
-MB = 2**20
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from audio.errors import first_line
 from inference.loader import LoadedModel, load_model
 from inference.models import DEFAULT_MODEL
+
+T = TypeVar("T")
 
 
 class UserError(Exception):
     """A problem the user can fix; printed as one line, exit status 2."""
+
+
+def checked(make: Callable[[], T]) -> T:
+    """`make()` (options built from the command line), an invalid value's ValueError as a UserError."""
+    try:
+        return make()
+    except ValueError as exc:
+        raise UserError(first_line(exc)) from None
 
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +52,7 @@ def load_from_args(args: argparse.Namespace) -> LoadedModel:
             cpu_threads=args.cpu_threads,
         )
     except ValueError as exc:  # bad device / compute type from CTranslate2 or pick_device
-        raise UserError(str(exc).splitlines()[0]) from None
+        raise UserError(first_line(exc)) from None
     if loaded.info.fallback:
         print(f"whisperdesk: warning: {loaded.info.fallback}", file=sys.stderr)
     return loaded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from app.services.units import MB
 from audio.devices import list_input_devices
 from inference.models import list_models
 
@@ -18,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_models(args: argparse.Namespace) -> int:
     print(f"{'model':<10} {'status':<13} {'size':>9}  source / location")
     for row in list_models():
-        size = f"{row.size_bytes / 1e6:.1f} MB" if row.size_bytes else "-"
+        size = f"{row.size_bytes / MB:.1f} MB" if row.size_bytes else "-"
         status = "available" if row.available else "not installed"
         print(f"{row.name:<10} {status:<13} {size:>9}  {row.source}: {row.detail}")
     print("any CTranslate2 model folder also works: --model /path/to/folder")

@@ -15,7 +15,7 @@ import sys
 import threading
 from typing import TextIO
 
-from app.commands.common import UserError, add_model_args, error, load_from_args, vocabulary_arg
+from app.commands.common import UserError, add_model_args, checked, error, load_from_args, vocabulary_arg
 from app.demo.live_demo import LiveRawTranscriber, LiveRawUpdate
 from app.demo.live_worker import LiveRawWorker
 from app.demo.mismatch import Mismatch
@@ -25,11 +25,11 @@ from audio.capture import MicrophoneSource
 from audio.file_source import FileSource
 from audio.sources import AudioSource
 from inference.options import vocabulary_hotwords
+from inference.results import SENTENCE_END
 from inference.stream_events import Commit, Partial, StreamError, StreamEvent, Summary
 from inference.streaming import StreamingOptions
 from inference.streaming_words import normalize_word
 
-SENTENCE_END = (".", "?", "!")
 DIM, RESET, CLEAR_LINE = "\x1b[2m", "\x1b[0m", "\r\x1b[2K"
 
 
@@ -90,15 +90,14 @@ def open_source(args: argparse.Namespace) -> AudioSource:
 
 
 def streaming_options(args: argparse.Namespace) -> StreamingOptions:
-    try:
-        return StreamingOptions(
+    return checked(
+        lambda: StreamingOptions(
             step_s=args.step,
             beam_size=args.beam_size,
             language=args.language,
             hotwords=vocabulary_hotwords(args.vocabulary),
         )
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    )
 
 
 def event_record(event: StreamEvent) -> dict | None:

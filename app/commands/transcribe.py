@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from app.commands.common import ProgressBar, UserError, add_model_args, error, load_from_args, vocabulary_arg
+from app.commands.common import ProgressBar, add_model_args, checked, error, load_from_args, vocabulary_arg
+from app.services.export_files import export_transcript, output_path
 from app.services.file_jobs import FileResult, transcribe_file
 from audio.contract import ContractError
 from audio.errors import AudioError
@@ -48,8 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def options_from_args(args: argparse.Namespace) -> TranscribeOptions:
-    try:
-        return TranscribeOptions(
+    return checked(
+        lambda: TranscribeOptions(
             language=args.language,
             task=args.task,
             beam_size=args.beam_size,
@@ -57,8 +58,7 @@ def options_from_args(args: argparse.Namespace) -> TranscribeOptions:
             batch_size=args.batched,
             hotwords=vocabulary_hotwords(args.vocabulary),
         )
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    )
 
 
 def emit(result: FileResult, fmt: str, output_dir: Path | None, taken: set[Path] | None = None) -> None:
@@ -76,16 +76,8 @@ def emit(result: FileResult, fmt: str, output_dir: Path | None, taken: set[Path]
             sys.stdout.write(get_writer(fmt)(result.transcript.segments, record))
             sys.stdout.flush()
         return
-    output_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(result.file).stem
-    target = output_dir / f"{stem}.{fmt}"
-    n = 1
-    while taken is not None and target in taken:
-        n += 1
-        target = output_dir / f"{stem}-{n}.{fmt}"
-    if taken is not None:
-        taken.add(target)
-    target.write_text(get_writer(fmt)(result.transcript.segments, record), encoding="utf-8")
+    target = output_path(output_dir, Path(result.file).stem, fmt, set() if taken is None else taken)
+    export_transcript(target, fmt, result.transcript.segments, record)
     print(f"{result.file} -> {target}", file=sys.stderr)
 
 

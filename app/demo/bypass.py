@@ -13,7 +13,7 @@ from inference.boundary import run_model_unchecked_for_contract_demo
 from inference.errors import TranscriptionCancelled
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
-from inference.results import Transcript
+from inference.results import join_texts
 
 
 def transcribe_raw(
@@ -29,4 +29,4 @@ def transcribe_raw(
         if cancel is not None and cancel.is_set():
             raise TranscriptionCancelled("cancelled")
         segments.append(segment)
-    return Transcript.join(tuple(segments))
+    return join_texts(s.text for s in segments)

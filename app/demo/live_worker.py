@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from app.demo.live_demo import LiveRawTranscriber, LiveRawUpdate
+from audio.errors import first_line
 from audio.sources import CapturedBlock
 
 UpdateFn = Callable[[LiveRawUpdate], None]
@@ -62,7 +63,7 @@ class LiveRawWorker:
             if update is not None:
                 self.on_update(update)
         except Exception as exc:  # the demo must never take the real transcript down with it
-            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            detail = first_line(exc)
             self.error = f"contract demo (raw side) stopped: {detail}"
             if self.on_error is not None:
                 self.on_error(self.error)

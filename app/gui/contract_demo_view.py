@@ -131,7 +131,7 @@ class ContractDemoView(QWidget):
 
     def show_spectrogram(self, png: bytes) -> None:
         """Show the demo picture from its PNG bytes (nothing when empty or unreadable)."""
-        image = QImage.fromData(png, b"PNG") if png else QImage()
+        image = QImage.fromData(png) if png else QImage()
         if image.isNull():
             self.spectrogram.clear()
             self.spectrogram.setText("no spectrogram")

@@ -35,7 +35,7 @@ from app.gui.settings_dialog import SettingsDialog
 from app.gui.settings_store import SettingsStore
 from app.gui.widgets import Banner
 from app.services.autosave import Autosaver
-from app.services.export_files import format_of, free_path, with_format
+from app.services.export_files import format_of, with_format
 from app.services.file_queue import MEDIA_SUFFIXES, JobState
 from app.services.model_manager import ModelManager
 from app.window.contract_demo_controller import ContractDemoController
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Nothing to save yet", 5000)
             return
         stamp = time.strftime("%Y-%m-%d %H%M")
-        suggested = free_path(Path(self.settings.export_dir()), f"Dictation {stamp}", "txt")
+        suggested = Path(self.settings.export_dir()) / f"Dictation {stamp}.txt"  # the dialog asks before replacing
         path = self._ask_save_path("Save transcript", suggested, "txt")
         if path:
             self._report_export(lambda: [self.live.export(path, format_of(path))])

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, Qt, QThread, Signal, Slot
 
-from app.services.tasks import Work
+from app.services.tasks import DoneFn, Emit, ErrorFn, Work
 
 
 class _Worker(QObject):
@@ -105,13 +105,7 @@ class QtTaskRunner(QObject):
         super().__init__(parent)
         self._tasks: set[QtTask] = set()
 
-    def submit(
-        self,
-        work: Work,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        on_event: Callable[[object], None] | None = None,
-    ) -> QtTask:
+    def submit(self, work: Work, on_done: DoneFn, on_error: ErrorFn, on_event: Emit | None = None) -> QtTask:
         # Lifecycle: finished -> quit -> deleteLater for the thread and the relay, both owned by Qt
         # (parented). The worker is owned by Python and freed in QtTask._ended once its thread has
         # stopped: a deleteLater of a Python-owned object races with Python's own delete.

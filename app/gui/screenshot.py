@@ -55,7 +55,7 @@ def save_png(image: QImage, path: str) -> None:
     """Save with a 256-colour palette: a fraction of the size, no visible loss for a UI picture."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     small = image.convertToFormat(QImage.Format.Format_Indexed8)
-    if not small.save(path, b"PNG"):
+    if not small.save(path, "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; the binding takes str
         raise OSError(f"cannot write {path}")
 
 

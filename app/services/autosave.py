@@ -21,8 +21,8 @@ from pathlib import Path
 
 import platformdirs
 
-from app.services.live_transcript import join_texts
-from inference.results import Segment
+from app.services.export_files import write_atomically
+from inference.results import Segment, join_texts
 
 DATA_DIR_ENV = "WHISPERDESK_DATA_DIR"  # overrides the user data folder (tests, portable installs)
 AUTOSAVE_INTERVAL_S = 3.0  # seconds: the most dictation a crash can lose
@@ -79,17 +79,6 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` so a reader sees the old or the new file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 class Autosaver:

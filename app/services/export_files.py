@@ -1,4 +1,5 @@
-"""Writing transcripts to disk for the window's Save/Export actions (one place for both views)."""
+"""Writing transcripts to disk: the one atomic writer and the one output-naming rule, for the CLI and
+both of the window's views."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from app.services.autosave import write_atomically
 from inference.exports import FORMATS, get_writer
 from inference.results import Segment
 
@@ -23,15 +23,28 @@ def with_format(path: str | Path, fmt: str) -> Path:
     return path if path.suffix.lower() == f".{fmt}" else path.with_name(f"{path.name}.{fmt}")
 
 
-def free_path(folder: Path, stem: str, fmt: str, taken: set[Path] | None = None) -> Path:
-    """folder/stem.fmt, or stem-2.fmt, stem-3.fmt... when that name is on disk or in `taken`."""
-    taken = taken or set()
-    candidate = folder / f"{stem}.{fmt}"
-    n = 2
-    while candidate.exists() or candidate in taken:
-        candidate = folder / f"{stem}-{n}.{fmt}"
+def output_path(folder: Path, stem: str, fmt: str, taken: set[Path]) -> Path:
+    """The one naming rule for transcripts written into a folder the user chose (CLI -o, Export all):
+    folder/stem.fmt, or stem-2.fmt, stem-3.fmt... when this batch already wrote that name. `taken` is
+    this batch's outputs and gets the new path; a file from an earlier run is replaced, as a rerun should."""
+    candidate, n = folder / f"{stem}.{fmt}", 1
+    while candidate in taken:
         n += 1
+        candidate = folder / f"{stem}-{n}.{fmt}"
+    taken.add(candidate)
     return candidate
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` so a reader sees the old or the new file, never half of one:
+    the one writer of every file whisperdesk saves (exports and autosave)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
 
 
 def export_transcript(

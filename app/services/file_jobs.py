@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from audio.decode import NativeFormat, decode_to_contract, iter_contract_blocks, probe
+from audio.decode import NativeFormat, ProgressFn, decode_to_contract, iter_contract_blocks, probe
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
 from inference.pipeline import pipeline_record
@@ -20,8 +20,6 @@ from inference.results import Segment, Transcript
 from inference.transcribe import in_pieces, transcribe, transcribe_blocks
 
 DECODE_SHARE = 0.1  # fraction of a file's progress bar given to decoding
-
-ProgressFn = Callable[[float], None]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from audio.constants import DTYPE
-from audio.errors import AudioError
+from audio.errors import AudioError, first_line
 from audio.sources import AudioSource, CapturedBlock, ContractStream, is_realtime, level_dbfs
 from inference.loader import LoadedModel
 from inference.stream_events import Commit, Level, Partial, StreamError, StreamEvent, Summary
@@ -32,15 +32,9 @@ _END = object()  # reader -> session: the source ended
 _STOP = object()  # stop() -> session: wake up and finish
 
 
-def percentile(values: list[float], fraction: float) -> float | None:
-    """Linear-interpolated percentile (fraction in [0, 1]); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = fraction * (len(ordered) - 1)
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+def p95(values: list[float]) -> float | None:
+    """The 95th percentile (numpy's linear interpolation); None for no values."""
+    return float(np.percentile(values, 95)) if values else None
 
 
 @dataclass(frozen=True)
@@ -245,7 +239,7 @@ class LiveSession:
             self._emit(event)
 
     def _fail(self, exc: BaseException) -> None:
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        text = first_line(exc)
         if not isinstance(exc, AudioError):
             text = f"{self.source.name}: {type(exc).__name__}: {text}"
         self.error = text
@@ -265,7 +259,7 @@ class LiveSession:
         return Summary(
             text=self.committed_text,
             latency_median_s=statistics.median(latencies) if latencies else None,
-            latency_p95_s=percentile(latencies, 0.95),
+            latency_p95_s=p95(latencies),
             rtf=self._processing_s / audio_s if audio_s > 0 else None,
             overflows=self._overflows,
             audio_s=audio_s,

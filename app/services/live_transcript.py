@@ -7,17 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from inference.results import Segment
+from inference.results import SENTENCE_END, Segment, join_texts
 from inference.stream_events import Commit, Partial
 
 MAX_CUE_S = 7.0  # seconds: longest subtitle cue built from commits
 MAX_CUE_GAP_S = 1.2  # seconds of silence that start a new cue
-SENTENCE_END = (".", "?", "!", "…")
-
-
-def join_texts(texts: Iterable[str]) -> str:
-    """Pieces of text joined with single spaces, empty ones dropped."""
-    return " ".join(t.strip() for t in texts if t.strip())
 
 
 def _merge(pieces: list[Segment]) -> Segment:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audio.contract import ContractError
-from audio.errors import AudioError
+from audio.errors import AudioError, first_line
 from inference.errors import ModelIntegrityError, ModelNotFoundError
 
 # Errors whose message is already written for the user; others get their type name in front.
@@ -11,10 +11,11 @@ USER_FACING = (AudioError, ContractError, ModelNotFoundError, ModelIntegrityErro
 
 
 def one_line(exc: BaseException) -> str:
-    """The first line of the error's message, prefixed with its type when it is not user-facing."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    """The error's first line (an OSError as "reason: file"), prefixed with its type when it is not
+    user-facing."""
+    text = first_line(exc)
     if isinstance(exc, OSError) and exc.strerror:
         text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    if isinstance(exc, USER_FACING):
-        return text or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    if isinstance(exc, USER_FACING) or text == type(exc).__name__:
+        return text
+    return f"{type(exc).__name__}: {text}"

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-Emit = Callable[[object], None]
+Emit = Callable[[object], None]  # the work reports an event (progress, a partial result)
 Work = Callable[[Emit], Any]
+DoneFn = Callable[[Any], None]  # gets the work's result
+ErrorFn = Callable[[BaseException], None]  # gets what the work raised
 
 
 class TaskHandle(Protocol):
@@ -27,13 +29,7 @@ class TaskHandle(Protocol):
 class TaskRunner(Protocol):
     """Runs work in the background and reports back on the caller's thread."""
 
-    def submit(
-        self,
-        work: Work,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        on_event: Callable[[object], None] | None = None,
-    ) -> TaskHandle: ...
+    def submit(self, work: Work, on_done: DoneFn, on_error: ErrorFn, on_event: Emit | None = None) -> TaskHandle: ...
 
 
 class _Finished:
@@ -47,13 +43,7 @@ class _Finished:
 class InlineRunner:
     """Runs the work at once on the calling thread: for tests and scripts without an event loop."""
 
-    def submit(
-        self,
-        work: Work,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        on_event: Callable[[object], None] | None = None,
-    ) -> TaskHandle:
+    def submit(self, work: Work, on_done: DoneFn, on_error: ErrorFn, on_event: Emit | None = None) -> TaskHandle:
         try:
             result = work(on_event or (lambda event: None))
         except Exception as exc:

@@ -20,7 +20,6 @@ from app.demo.mismatch import Mismatch, describe_format
 from app.demo.result import DemoResult
 from app.services.file_queue import FileJob, JobState
 from app.services.live_session import BlockFn
-from app.services.live_transcript import join_texts
 from app.services.messages import one_line
 from app.services.tasks import Emit, TaskRunner
 from app.window.model_controller import ModelController
@@ -29,6 +28,7 @@ from audio.sources import AudioSource
 from inference.errors import TranscriptionCancelled
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
+from inference.results import join_texts
 
 Post = Callable[[Callable[[], None]], None]
 LiveText = Callable[[], tuple[list[str], str]]  # the live transcript: committed piece texts, partial tail

@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from app.services.export_files import export_transcript, free_path
+from app.services.export_files import export_transcript, output_path
 from app.services.file_jobs import FileResult, transcribe_file
 from app.services.file_queue import FileJob, FileQueue, JobState
 from app.services.messages import one_line
@@ -110,13 +110,10 @@ class FilesController:
         return export_transcript(path, fmt, result.transcript.segments, result.to_record())
 
     def export_all(self, fmt: str, folder: str | os.PathLike[str]) -> list[Path]:
-        """Write every finished transcript into `folder` as <file stem>.<fmt>, never overwriting."""
-        folder = Path(folder)
-        written: list[Path] = []
-        for job in self.queue.done():
-            target = free_path(folder, job.path.stem, fmt, set(written))
-            written.append(self.export_job(job.id, fmt, target))
-        return written
+        """Write every finished transcript into `folder` as <file stem>.<fmt> (output_path's rule)."""
+        folder, taken = Path(folder), set[Path]()
+        jobs = self.queue.done()
+        return [self.export_job(job.id, fmt, output_path(folder, job.path.stem, fmt, taken)) for job in jobs]
 
     def _show(self, job: FileJob) -> None:
         self._view.update_job(job.id, job.state, job.progress, job.message)

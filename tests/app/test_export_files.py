@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.services.export_files import export_transcript, format_of, free_path, with_format
+from app.services.export_files import export_transcript, format_of, output_path, with_format
 from inference.results import Segment
 
 
@@ -14,11 +14,14 @@ def test_format_from_the_file_name():
     assert with_format("talk", "vtt") == Path("talk.vtt") and with_format("a.vtt", "vtt") == Path("a.vtt")
 
 
-def test_free_path_never_reuses_a_name(tmp_path: Path):
-    """An existing file or a name already taken in this batch gets -2, -3..."""
+def test_output_path_never_reuses_a_name_of_this_batch(tmp_path: Path):
+    """A name this batch already wrote gets -2, -3...; a file from an earlier run is replaced."""
     (tmp_path / "talk.srt").write_text("x")
-    assert free_path(tmp_path, "talk", "srt") == tmp_path / "talk-2.srt"
-    assert free_path(tmp_path, "talk", "srt", {tmp_path / "talk-2.srt"}) == tmp_path / "talk-3.srt"
+    taken: set[Path] = set()
+    assert output_path(tmp_path, "talk", "srt", taken) == tmp_path / "talk.srt"
+    assert output_path(tmp_path, "talk", "srt", taken) == tmp_path / "talk-2.srt"
+    assert output_path(tmp_path, "talk", "srt", taken) == tmp_path / "talk-3.srt"
+    assert taken == {tmp_path / n for n in ("talk.srt", "talk-2.srt", "talk-3.srt")}
 
 
 def test_export_writes_the_chosen_format(tmp_path: Path):

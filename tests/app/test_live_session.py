@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from app.services.live_session import LiveSession, percentile
+from app.services.live_session import LiveSession, p95
 from audio.capture import MicrophoneSource
 from audio.decode import decode_to_contract
 from audio.file_source import FileSource
@@ -151,10 +151,10 @@ def test_commit_latency_is_measured_from_capture_time():
     assert all(0.0 <= c.latency_s < 1.0 for c in commits)
 
 
-def test_percentile_interpolates():
-    """p95 of 1..100 is 95.05; no values give None."""
-    assert percentile(list(range(1, 101)), 0.95) == pytest.approx(95.05)
-    assert percentile([], 0.5) is None
+def test_p95_of_nothing_is_unknown():
+    """A session without commits has no latency percentile (None, not 0 or NaN)."""
+    assert p95([]) is None
+    assert p95([0.5, 1.5]) == pytest.approx(1.45)
 
 
 def test_transcriber_is_exposed_for_per_step_timings():

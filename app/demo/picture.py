@@ -1,4 +1,8 @@
-"""The demo picture for one pair of inputs: the model's own log-mel of each, labelled for the mismatch."""
+"""The demo picture for one pair of inputs: the model's own log-mel of each, titled for the mismatch.
+
+The titles are the window's pane titles (app.demo.mismatch), so the picture and the panes it sits
+under name each input the same way.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.demo.features import audio_frames, model_log_mel
-from app.demo.mismatch import CONTRACT_FORMAT, Mismatch, describe_format
+from app.demo.mismatch import CONVERTED_TITLE, Mismatch, raw_title
 from app.demo.spectrogram_png import render_comparison
 
 if TYPE_CHECKING:
@@ -15,15 +19,8 @@ if TYPE_CHECKING:
 
 
 def picture_labels(mismatch: Mismatch, sample_rate: int, channels: int) -> tuple[str, str]:
-    """Short (converted, raw) labels that fit above the panels."""
-    converted = f"Converted: {CONTRACT_FORMAT} (what the model was trained on)"
-    if mismatch is Mismatch.INTERLEAVED:
-        raw = f"Raw: {describe_format(sample_rate, channels)} fed as {CONTRACT_FORMAT} (contract broken)"
-    elif mismatch is Mismatch.NO_RESAMPLE:
-        raw = f"Raw: {describe_format(sample_rate, 1)}, not resampled, fed as {CONTRACT_FORMAT} (contract broken)"
-    else:
-        raw = "Raw: int16 values, not scaled to [-1, 1] (contract broken)"
-    return converted, raw
+    """The (converted, raw) panel titles: the same words as the demo's panes."""
+    return CONVERTED_TITLE, raw_title(mismatch, sample_rate, channels)
 
 
 def comparison_png(
@@ -36,7 +33,7 @@ def comparison_png(
 ) -> bytes:
     """PNG: the log-mel the model computes for the first window of each input, converted above raw."""
     top_label, bottom_label = picture_labels(mismatch, sample_rate, channels)
-    footer = f"Time: first {extractor.chunk_length} s window as the model sees it. Height: mel bands, low at bottom."
+    footer = f"time as the model sees it (s): its first {extractor.chunk_length} s window"
     return render_comparison(
         model_log_mel(extractor, converted),
         model_log_mel(extractor, raw),
@@ -44,4 +41,6 @@ def comparison_png(
         bottom_label,
         footer,
         (audio_frames(extractor, converted.size), audio_frames(extractor, raw.size)),
+        seconds_per_frame=extractor.hop_length / extractor.sampling_rate,
+        max_hz=extractor.sampling_rate / 2,
     )

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.demo.png import PNG_SIGNATURE
 from app.demo.result import BANNER
+from app.demo.spectrogram_png import PNG_SIGNATURE
 from audio.constants import SAMPLE_RATE
 
 SIDE_FIELDS = {"text", "sample_rate_fed", "channels_fed", "seconds_as_seen", "processing_s"}

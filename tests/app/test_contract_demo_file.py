@@ -8,8 +8,8 @@ import pytest
 
 from app.demo.file_demo import run_file_demo
 from app.demo.mismatch import Mismatch
-from app.demo.png import PNG_SIGNATURE
 from app.demo.result import NO_TEXT
+from app.demo.spectrogram_png import PNG_SIGNATURE
 from app.services.wer import wer
 from audio.constants import SAMPLE_RATE
 from audio.errors import DecodeError

@@ -109,6 +109,7 @@ def test_json_lines_from_a_simulated_microphone(utterance):
 
 
 @pytest.mark.model
+@pytest.mark.realtime
 def test_ctrl_c_ends_cleanly_and_flushes_the_last_words(utterance):
     """SIGINT mid-speech: exit 0, a summary, and the words shown as partial before it are committed."""
     long = utterance("long_ljspeech_LJ023-0051_to_LJ023-0058.mp3")

@@ -21,7 +21,7 @@ from audio.decode import decode_to_contract
 from audio.file_source import FileSource
 from inference.stream_events import Commit, StreamEvent
 
-pytestmark = [pytest.mark.model, pytest.mark.slow]
+pytestmark = [pytest.mark.model, pytest.mark.slow, pytest.mark.realtime]
 
 # Live minus offline WER on these 307 reference words (one word is 0.33 points), separate real-time runs:
 # AMD EPYC 2 vCPU +0.98, +0.98, +1.63, +1.95, +2.61 points; Intel Xeon 2 vCPU +2.28. A broken policy costs

@@ -38,6 +38,7 @@ def test_rechunk_any_sizes_into_fixed_blocks():
     assert np.array_equal(np.concatenate(out), data)
 
 
+@pytest.mark.realtime
 def test_realtime_pacing_follows_the_audio_clock(tmp_path):
     """Blocks are handed over no earlier than their audio time, and stamped with it."""
     path = write_audio(tmp_path / "tone.wav", sine(440, 1.0, 16000), 16000)
@@ -54,6 +55,7 @@ def test_realtime_pacing_follows_the_audio_clock(tmp_path):
     assert stamps[-1] - started == pytest.approx(1.0, abs=0.05)
 
 
+@pytest.mark.realtime
 def test_close_from_another_thread_ends_a_paced_replay(utterance):
     """close() wakes a paced wait at once: a 11 s file stops right after the first block."""
     source = FileSource(utterance("jfk.flac").path, block_frames=44100, realtime=True)

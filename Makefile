@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test test-fast lint bench system-deps setup package package-test gpu-check clean
+.PHONY: run test test-fast lint bench system-deps setup package package-test deb gpu-check clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,9 @@ package: setup
 
 package-test: setup
 	$(BIN)/pytest -m packaging tests/packaging $(PYTEST_ARGS)
+
+deb: setup
+	bash packaging/deb.sh
 
 gpu-check: setup
 	bash .ci/gpu-check

@@ -11,6 +11,7 @@ import os
 import sys
 
 from app.commands.common import UserError, error
+from app.gui.launch import launch_gui, window_options  # Qt-free until a window is asked for
 from audio.contract import ContractError
 from audio.errors import AudioError, first_line
 from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled, UnsupportedTaskError
@@ -44,10 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    if not argv or argv[0].startswith("--screenshot") or argv[0] in {"--view", "--gui"}:
-        from app.gui.launch import launch_gui  # imports Qt only here
-
-        return launch_gui(argv)
+    if not argv or argv[0].split("=")[0] in window_options():
+        return launch_gui(argv)  # imports Qt only now
     args = build_parser().parse_args(argv)
     if not getattr(args, "func", None):
         build_parser().print_help()

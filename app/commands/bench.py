@@ -25,6 +25,7 @@ def _not_installed(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction, package: str = BENCH_PACKAGE) -> None:
     parser = subparsers.add_parser("bench", help="benchmarks over the shared speech set")
     if importlib.util.find_spec(package) is None:
+        parser.add_argument("ignored", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)  # `bench files ...` too
         parser.set_defaults(func=_not_installed)
         return
     bench_sub = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)

@@ -13,6 +13,8 @@ import socket
 import sys
 from collections.abc import Mapping
 
+from audio.errors import AudioError, first_line
+
 NO_DISPLAY_HELP = """\
 whisperdesk: cannot open the window: {problem}.
   On a desktop, start whisperdesk from a terminal inside your graphical session.
@@ -50,7 +52,8 @@ def display_problem(env: Mapping[str, str] | None = None, platform: str = sys.pl
     return None
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
+def window_parser() -> argparse.ArgumentParser:
+    """The window's options (`whisperdesk [OPTIONS]` without a subcommand)."""
     parser = argparse.ArgumentParser(prog="whisperdesk", description="Open the whisperdesk window.")
     parser.add_argument("--gui", action="store_true", help="open the window (the default without a subcommand)")
     parser.add_argument("--screenshot", metavar="PATH", help="run some work, save the window as a PNG, and exit")
@@ -67,7 +70,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="start with the input-contract demo switched on (converted and raw audio side by side)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--simulate",
+        metavar="AUDIO",
+        help="use AUDIO, replayed in real time, as the microphone each time dictation starts (demos, tests)",
+    )
+    return parser
+
+
+def window_options() -> set[str]:
+    """Every option string of the window, so the CLI can tell `whisperdesk --simulate x` from a subcommand."""
+    return {option for action in window_parser()._actions for option in action.option_strings} - {"-h", "--help"}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    return window_parser().parse_args(argv)
 
 
 def _hide_offscreen_noise() -> None:
@@ -102,15 +119,25 @@ def launch_gui(argv: list[str]) -> int:
     app.setOrganizationName("whisperdesk")
     app.setStyle("Fusion")
 
+    live = None
+    if args.simulate:
+        from app.window.live_controller import simulated_microphone
+
+        try:
+            live = simulated_microphone(args.simulate)
+        except AudioError as exc:
+            print(f"whisperdesk: error: {first_line(exc)}", file=sys.stderr)
+            return 2
+
     if args.screenshot:
         from app.gui.screenshot import take_screenshot
 
         return take_screenshot(args.screenshot, args.view, args.file, args.contract_demo)
 
-    from app.gui.main_window import MainWindow
+    from app.gui.main_window import MainWindow, WindowDeps
     from app.gui.settings_store import SettingsStore
 
-    window = MainWindow(SettingsStore())
+    window = MainWindow(SettingsStore(), WindowDeps(live=live) if live is not None else None)
     window.show_view(args.view)
     window.show()
     window.start()

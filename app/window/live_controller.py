@@ -108,6 +108,15 @@ class LiveBackends:
     session: SessionFactory = _session
 
 
+def simulated_microphone(path: str) -> LiveBackends:
+    """Backends whose only microphone replays `path` in real time, each time dictation starts: the same
+    file source as `whisperdesk live --simulate`, for demos and tests of the window."""
+    probe = FileSource(path, realtime=True)  # checks the file now: a bad one fails at launch, in one line
+    device = InputDevice(0, f"simulated: {Path(path).name}", "file", probe.sample_rate, probe.channels, True)
+    probe.close()
+    return LiveBackends(list_devices=lambda: [device], microphone=lambda index: FileSource(path, realtime=True))
+
+
 class _SessionSlot:
     """Lets the GUI thread stop a session the worker thread may not have created yet."""
 

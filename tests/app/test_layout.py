@@ -60,6 +60,6 @@ def test_a_deliberate_break_fails_its_contract(tmp_path: Path, module: str, line
 def test_bench_without_the_benchmarks_is_one_clear_error() -> None:
     parser = argparse.ArgumentParser()
     bench.register(parser.add_subparsers(dest="command"), package="app.no_such_benchmarks")
-    args = parser.parse_args(["bench"])
+    args = parser.parse_args(["bench", "files", "--repeat", "3"])
     with pytest.raises(UserError, match="not part of this installation"):
         args.func(args)

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from app.bench.dataset import Utterance
+from app.commands.bench import NOT_INSTALLED
 from app.services.wer import wer
+from tests.packaging.user_env import offline_prefix, user_env
 from tests.tools import need_tools
 
 pytestmark = pytest.mark.packaging
@@ -22,19 +24,6 @@ BUILD_TIMEOUT_S = 1800  # a fresh build takes about a minute here; generous for 
 RUN_TIMEOUT_S = 600
 MAX_WER = 0.25  # tiny.en int8 on these clean recordings stays well below this
 SHOT_FILE = "jfk.flac"
-
-
-def _offline_prefix() -> list[str]:
-    """`unshare -n` (no network at all) where this user may use it; HF_HUB_OFFLINE=1 holds either way."""
-    if shutil.which("unshare") is None:
-        return []
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
-    return ["unshare", "-n"] if probe.returncode == 0 else []
-
-
-def _user_env(home: Path) -> dict[str, str]:
-    """What a desktop user's shell would pass: no venv, no PYTHONPATH, nothing of the source tree."""
-    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HF_HUB_OFFLINE": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +56,7 @@ def _run(bundle: Path, args: list[str], home: Path, prefix: list[str] | None = N
     return subprocess.run(
         [*(prefix or []), str(bundle), *args],
         cwd=home,
-        env=_user_env(home),
+        env=user_env(home),
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,
@@ -80,7 +69,7 @@ def test_transcribes_offline_without_python_or_source_tree(
 ) -> None:
     """The copied bundle transcribes real speech with no network, venv or source tree, using its own tiny.en."""
     picks = [utterance(SHOT_FILE), next(u for u in english if u.is_librispeech)]
-    result = _run(bundle, ["transcribe", *[str(u.path) for u in picks], "--format", "json"], home, _offline_prefix())
+    result = _run(bundle, ["transcribe", *[str(u.path) for u in picks], "--format", "json"], home, offline_prefix())
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert [Path(r["file"]).name for r in records] == [u.name for u in picks]
@@ -97,6 +86,23 @@ def test_bad_input_is_one_clear_line(bundle: Path, home: Path) -> None:
     assert result.returncode != 0
     assert "missing.wav" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_benchmarks_stay_out_of_the_bundle(bundle: Path, home: Path) -> None:
+    """app.bench is not shipped: no module of it in the bundle, and `whisperdesk bench` says so in one line."""
+    result = _run(bundle, ["bench", "files"], home)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"whisperdesk: error: {NOT_INSTALLED}"
+    archive = subprocess.run(
+        [sys.executable, "-m", "PyInstaller.utils.cliutils.archive_viewer", "-l", "-r", str(bundle)],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )
+    assert archive.returncode == 0, archive.stderr[-2000:]
+    assert "app.services.wer" in archive.stdout  # the listing names the shipped modules...
+    assert "app.bench" not in archive.stdout  # ...and none of the benchmarks
 
 
 def test_every_linked_library_is_inside_or_a_base_system_library(bundle: Path) -> None:
@@ -142,7 +148,7 @@ def test_window_screenshot_under_xvfb(bundle: Path, home: Path, utterance) -> No
 def test_install_script_adds_a_command_and_menu_entry_and_removes_them(bundle: Path, home: Path) -> None:
     """install.sh puts the app under PREFIX with a working command, menu entry and icons; --uninstall undoes it."""
     prefix = home / "prefix"
-    env = {**_user_env(home), "PREFIX": str(prefix)}
+    env = {**user_env(home), "PREFIX": str(prefix)}
     install = [str(bundle.parent / "install.sh")]
     done = subprocess.run(install, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False)
     assert done.returncode == 0, done.stderr

@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-QT_FREE_PACKAGES = ("app/cli.py", "app/commands", "app/window", "app/demo", "app/services", "app/desktop", "inference", "audio")
+QT_FREE_PACKAGES = (
+    "app/cli.py",
+    "app/commands",
+    "app/window",
+    "app/demo",
+    "app/services",
+    "app/desktop",
+    "inference",
+    "audio",
+)
 
 
 def _modules(part: str) -> list[str]:

@@ -17,7 +17,7 @@ from audio.errors import AudioError, first_line
 from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled, UnsupportedTaskError
 
 # Modules under app/commands that each register subcommands.
-COMMAND_MODULES = ("transcribe", "info", "live", "bench", "contract_demo")
+COMMAND_MODULES = ("transcribe", "info", "live", "bench", "contract_demo", "history", "dictate")
 
 EXPECTED_ERRORS = (
     UserError,

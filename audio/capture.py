@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 
 from audio.constants import MAX_INPUT_CHANNELS
-from audio.convert import check_native_format
+from audio.convert import check_native_format, to_float32
 from audio.devices import load_sounddevice
 from audio.errors import AudioError, first_line
+from audio.pulse_sources import pulse_source_env
 from audio.sources import CapturedBlock
 
 DEFAULT_BLOCK_S = 0.02  # seconds per PortAudio block when no size is given
@@ -51,6 +52,9 @@ class MicrophoneSource:
     at 16 kHz. `sample_rate` overrides the rate PortAudio reports, for devices whose real
     native rate it cannot see (ALSA's 'pulse' device always reports 44.1 kHz, whatever the
     sound server runs at). `sd` lets tests pass a fake sounddevice module.
+    A sound server's source is captured natively through that 'pulse' device with `pulse_source`
+    (its name), `sample_rate`, `channels` and `dtype` set to the source's own spec
+    (audio.microphones.open_microphone does this); integer blocks are scaled to float32 here.
     Raises CaptureError (or NoAudioBackendError) at construction when the device is unusable.
     """
 
@@ -62,14 +66,20 @@ class MicrophoneSource:
         block_frames: int | None = None,
         sd: ModuleType | None = None,
         sample_rate: int | None = None,
+        channels: int | None = None,
+        dtype: str = "float32",
+        pulse_source: str | None = None,
     ) -> None:
         self._sd = sd or load_sounddevice()
         self.device = device
         info = self._query(device)
         self.sample_rate = int(sample_rate or info["default_samplerate"])
-        self.channels = max(1, min(int(info["max_input_channels"]), MAX_CAPTURE_CHANNELS, MAX_INPUT_CHANNELS))
-        self.name = str(info["name"])
-        if sample_rate is not None:
+        most = min(int(info["max_input_channels"]), MAX_CAPTURE_CHANNELS, MAX_INPUT_CHANNELS)
+        self.channels = max(1, min(channels or most, most))
+        self.dtype = dtype
+        self.pulse_source = pulse_source
+        self.name = pulse_source or str(info["name"])
+        if sample_rate is not None or channels is not None:
             self._check_rate()
         self.block_frames = block_frames or max(1, round(self.sample_rate * DEFAULT_BLOCK_S))
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -94,7 +104,9 @@ class MicrophoneSource:
     def _check_rate(self) -> None:
         try:
             check_native_format(self.sample_rate, self.channels)
-            self._sd.check_input_settings(device=self.device, samplerate=self.sample_rate, channels=self.channels)
+            self._sd.check_input_settings(
+                device=self.device, samplerate=self.sample_rate, channels=self.channels, dtype=self.dtype
+            )
         except (ValueError, AudioError, self._sd.PortAudioError) as exc:
             reason = first_line(exc)
             raise CaptureError(f"input device '{self.name}' cannot record at {self.sample_rate} Hz: {reason}") from None
@@ -128,16 +140,17 @@ class MicrophoneSource:
 
     def _open(self) -> Any:
         try:
-            stream = self._sd.InputStream(
-                samplerate=self.sample_rate,
-                blocksize=self.block_frames,
-                device=self.device,
-                channels=self.channels,
-                dtype="float32",
-                latency="high",
-                callback=self._callback,
-                finished_callback=self._finished,
-            )
+            with pulse_source_env(self.pulse_source):  # the ALSA pulse plugin connects while the stream opens
+                stream = self._sd.InputStream(
+                    samplerate=self.sample_rate,
+                    blocksize=self.block_frames,
+                    device=self.device,
+                    channels=self.channels,
+                    dtype=self.dtype,
+                    latency="high",
+                    callback=self._callback,
+                    finished_callback=self._finished,
+                )
             stream.start()
         except (ValueError, self._sd.PortAudioError) as exc:
             reason = first_line(exc)
@@ -164,7 +177,7 @@ class MicrophoneSource:
                 self._got += 1
                 data, captured_at, lost = item
                 self.overflows += lost
-                yield CapturedBlock(data, captured_at, overflow=lost > 0, overflows=lost)
+                yield CapturedBlock(to_float32(data), captured_at, overflow=lost > 0, overflows=lost)
         finally:
             self._close_stream(stream)
             self.overflows += self._unreported  # losses after the last delivered block

@@ -62,5 +62,7 @@ def base_model():
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep fingerprints and joined models out of the user's cache during tests."""
+    """Keep fingerprints and joined models out of the user's cache, and dictation history out of the
+    user's data folder, during tests (the window tests give each test its own data folder)."""
     monkeypatch.setenv("WHISPERDESK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("WHISPERDESK_DATA_DIR", str(tmp_path_factory.getbasetemp() / "data"))

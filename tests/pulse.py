@@ -80,10 +80,55 @@ class PulseServer:
                     return int(match.group(2)), int(match.group(1))
         raise RuntimeError(f"source {name} not found in: {listing!r}")
 
-    def play(self, path: Path) -> subprocess.Popen:
-        """Start playing a WAV/FLAC file into the null sink."""
+    def play(self, path: Path, sink: str | None = None) -> subprocess.Popen:
+        """Start playing a WAV/FLAC file into the null sink (or into `sink`)."""
         env = {**self._server_env(), **self.client_env()}
-        return subprocess.Popen(["paplay", f"--device={self.sink}", str(path)], env=env, stderr=subprocess.PIPE)
+        args = ["paplay", f"--device={sink or self.sink}", str(path)]
+        return subprocess.Popen(args, env=env, stderr=subprocess.PIPE)
+
+    def pactl(self, *args: str) -> str:
+        """Run pactl against this server; a failure fails the test with pactl's message."""
+        done = self._run("pactl", *args)
+        if done.returncode != 0:
+            raise RuntimeError(f"pactl {' '.join(args)}: {done.stderr.strip()}")
+        return done.stdout
+
+    def add_null_sink(self, name: str, rate: int, channels: int) -> str:
+        """Another null sink at its own rate and channel count; returns its monitor source's name."""
+        self.pactl("load-module", "module-null-sink", f"sink_name={name}", f"rate={rate}", f"channels={channels}")
+        return f"{name}.monitor"
+
+    def add_null_source(self, name: str, rate: int, channels: int) -> str:
+        """A source that is not a monitor (silent), like a microphone; returns its name."""
+        self.pactl("load-module", "module-null-source", f"source_name={name}", f"rate={rate}", f"channels={channels}")
+        return name
+
+    def sample_spec(self, source: str) -> str:
+        """A source's spec as `pactl` prints it, e.g. 's16le 2ch 48000Hz'."""
+        for line in self.pactl("list", "short", "sources").splitlines():
+            fields = line.split("\t")
+            if len(fields) > 3 and fields[1] == source:
+                return fields[3]
+        raise RuntimeError(f"source {source} not listed")
+
+    def source_outputs(self) -> list[dict[str, str]]:
+        """Each recording stream as the server holds it: its 'Source' (index), 'Sample Specification'
+        and 'Resample method', from `pactl list source-outputs`."""
+        outputs: list[dict[str, str]] = []
+        for line in self.pactl("list", "source-outputs").splitlines():
+            if line.startswith("Source Output #"):
+                outputs.append({})
+            elif outputs and ":" in line and line.startswith("\t") and not line.startswith("\t\t"):
+                key, _, value = line.strip().partition(":")
+                outputs[-1][key] = value.strip()
+        return outputs
+
+    def source_index(self, source: str) -> str:
+        for line in self.pactl("list", "short", "sources").splitlines():
+            fields = line.split("\t")
+            if len(fields) > 1 and fields[1] == source:
+                return fields[0]
+        raise RuntimeError(f"source {source} not listed")
 
     def stop(self) -> None:
         """Kill the daemon (what a vanished sound server looks like to a client)."""

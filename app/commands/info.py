@@ -33,5 +33,13 @@ def run_devices(args: argparse.Namespace) -> int:
         return 1
     for dev in devices:
         mark = "*" if dev.is_default else " "
-        print(f"{mark} {dev.index:3d}  {dev.name}  [{dev.host_api}]  {dev.sample_rate} Hz, {dev.channels} ch")
+        if not dev.source:  # a PortAudio device: --input takes its index or name
+            print(f"{mark} {dev.index:3d}  {dev.name}  [{dev.host_api}]  {dev.sample_rate} Hz, {dev.channels} ch")
+            continue
+        kind = "monitor" if dev.is_monitor else "input"
+        about = f"  {dev.description}" if dev.description and not dev.follows_default else ""
+        spec = f"{dev.sample_rate} Hz, {dev.channels} ch, {dev.sample_format}"
+        print(f"{mark} {dev.name}  [{dev.host_api}, {kind}]  {spec}{about}")
+    if any(dev.source for dev in devices):
+        print("record one with: whisperdesk live --input NAME (the system default when --input is not given)")
     return 0

@@ -2,7 +2,8 @@
 
 Committed text prints as lines; on a terminal the unconfirmed tail is redrawn in place after it.
 `--json` prints one object per partial/commit and a final summary. Ctrl-C stops cleanly: the
-words already spoken are still transcribed and printed.
+words already spoken are still transcribed and printed. Every run is kept in the dictation
+history as it happens (app/services/history.py; `whisperdesk history`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from app.demo.live_demo import LiveRawTranscriber, LiveRawUpdate
 from app.demo.live_worker import LiveRawWorker
 from app.demo.mismatch import Mismatch
 from app.demo.result import BANNER
+from app.services.autosave import Autosaver
+from app.services.history import DictationRecorder, HistoryStore
 from app.services.live_session import LiveSession
-from audio.capture import MicrophoneSource
 from audio.file_source import FileSource
+from audio.microphones import open_microphone
 from audio.sources import AudioSource
 from inference.options import vocabulary_hotwords
 from inference.results import SENTENCE_END
@@ -40,7 +43,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Transcribe speech as it is spoken. Ctrl-C stops and prints the last words.",
     )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--input", metavar="DEVICE", help="input device index or name (default: the system default)")
+    where.add_argument(
+        "--input",
+        metavar="DEVICE",
+        help="sound server source name, or device index or name (see `whisperdesk devices`; default: system default)",
+    )
     where.add_argument("--simulate", metavar="FILE", help="replay FILE as if it were a microphone")
     pace = parser.add_mutually_exclusive_group()
     pace.add_argument(
@@ -86,7 +93,7 @@ def open_source(args: argparse.Namespace) -> AudioSource:
     device: int | str | None = args.input
     if isinstance(device, str) and device.isdigit():
         device = int(device)
-    return MicrophoneSource(device=device)
+    return open_microphone(device)
 
 
 def streaming_options(args: argparse.Namespace) -> StreamingOptions:
@@ -258,8 +265,11 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"contract demo: {BANNER}", file=sys.stderr)
     held: list[StreamEvent] = []  # with the demo on, the summary waits for the raw side's last update
+    saver = Autosaver()  # the history's writer thread and cadence (this command keeps no autosave of its own)
+    history = DictationRecorder(HistoryStore(), saver, source.name, loaded.info.name)
 
     def on_event(event: StreamEvent) -> None:
+        history.on_event(event)
         if raw is not None and isinstance(event, Summary):
             held.append(event)
             return
@@ -281,6 +291,10 @@ def run(args: argparse.Namespace) -> int:
             raw.close()
         for event in held:
             printer(event)
+        history.finish()
+        saver.close()
+        for problem in saver.errors():
+            print(f"whisperdesk: warning: history: {problem}", file=sys.stderr)
     sys.stdout.flush()
     if summary.error:
         return 1

@@ -13,6 +13,8 @@ import socket
 import sys
 from collections.abc import Mapping
 
+from app.desktop.hotkey import is_disabled, parse_hotkey
+from app.desktop.instance import AlreadyRunning, ControlServer, InstanceError, send_command
 from audio.errors import AudioError, first_line
 
 NO_DISPLAY_HELP = """\
@@ -57,7 +59,9 @@ def window_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="whisperdesk", description="Open the whisperdesk window.")
     parser.add_argument("--gui", action="store_true", help="open the window (the default without a subcommand)")
     parser.add_argument("--screenshot", metavar="PATH", help="run some work, save the window as a PNG, and exit")
-    parser.add_argument("--view", choices=("live", "files"), default="live", help="the view to open or capture")
+    parser.add_argument(
+        "--view", choices=("live", "files", "history"), default="live", help="the view to open or capture"
+    )
     parser.add_argument(
         "--file",
         action="append",
@@ -71,9 +75,26 @@ def window_parser() -> argparse.ArgumentParser:
         help="start with the input-contract demo switched on (converted and raw audio side by side)",
     )
     parser.add_argument(
+        "--hidden",
+        action="store_true",
+        help="start in the system tray without showing the window (also Settings: start hidden)",
+    )
+    parser.add_argument(
         "--simulate",
         metavar="AUDIO",
         help="use AUDIO, replayed in real time, as the microphone each time dictation starts (demos, tests)",
+    )
+    parser.add_argument(
+        "--hotkey",
+        metavar="COMBO",
+        help="the global dictation shortcut for this run (X11), e.g. Ctrl+Shift+Space or Super+D; "
+        "none: no shortcut; default: the setting",
+    )
+    parser.add_argument(
+        "--output",
+        choices=("type", "paste", "window"),
+        help="where dictated words go for this run: typed into the focused window as they come (type), "
+        "pasted there when dictation stops (paste), or only shown here (window); default: the setting",
     )
     return parser
 
@@ -98,6 +119,33 @@ def _hide_offscreen_noise() -> None:
     qInstallMessageHandler(handler)
 
 
+def claim_instance(hotkey: str | None) -> ControlServer | int | None:
+    """Before Qt starts: check --hotkey, then take the control socket. An exit status when this launch
+    should end here (a window already runs and was asked to come to the front: 0); None when the socket
+    cannot be used (the window opens without it, saying why)."""
+    if hotkey is not None and not is_disabled(hotkey):
+        try:
+            parse_hotkey(hotkey)
+        except ValueError as exc:
+            print(f"whisperdesk: error: {exc}", file=sys.stderr)
+            return 2
+    server = ControlServer()
+    try:
+        server.bind()
+    except AlreadyRunning:
+        try:
+            send_command("show", server.path)
+        except InstanceError as exc:
+            print(f"whisperdesk: error: another window holds {server.path} but {first_line(exc)}", file=sys.stderr)
+            return 2
+        print("whisperdesk is already running: its window was brought to the front")
+        return 0
+    except InstanceError as exc:
+        print(f"whisperdesk: warning: `whisperdesk dictate` will not work: {first_line(exc)}", file=sys.stderr)
+        return None
+    return server
+
+
 def launch_gui(argv: list[str]) -> int:
     """Open the window (or take a screenshot); returns the exit status."""
     args = parse_args(argv)
@@ -108,6 +156,12 @@ def launch_gui(argv: list[str]) -> int:
             return 2
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    control = None
+    if not args.screenshot:
+        claim = claim_instance(args.hotkey)
+        if isinstance(claim, int):
+            return claim  # another window answered (brought to the front), or a bad --hotkey
+        control = claim
 
     from PySide6.QtWidgets import QApplication
 
@@ -127,6 +181,8 @@ def launch_gui(argv: list[str]) -> int:
             live = simulated_microphone(args.simulate)
         except AudioError as exc:
             print(f"whisperdesk: error: {first_line(exc)}", file=sys.stderr)
+            if control is not None:
+                control.stop()
             return 2
 
     if args.screenshot:
@@ -138,8 +194,12 @@ def launch_gui(argv: list[str]) -> int:
     from app.gui.settings_store import SettingsStore
 
     window = MainWindow(SettingsStore(), WindowDeps(live=live) if live is not None else None)
+    window.output_override = args.output
     window.show_view(args.view)
-    window.show()
+    in_tray = window.enable_tray()
+    if not ((args.hidden or window.settings.start_hidden) and in_tray):
+        window.show()  # hidden only where a tray icon can bring it back
+    window.enable_desktop(control, args.hotkey)
     window.start()
     if args.contract_demo:
         window.set_contract_demo_visible(True)

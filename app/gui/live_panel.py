@@ -50,6 +50,8 @@ class LivePanel(QWidget):
     restore_requested = Signal()
     discard_requested = Signal()
     state_changed = Signal(str)
+    level_shown = Signal(float, float)  # rms, peak dBFS: for the overlay
+    text_shown = Signal(str)  # the newest words (committed tail and partial): for the overlay
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,12 +156,15 @@ class LivePanel(QWidget):
 
     def append_committed(self, text: str, partial: str) -> None:
         self.transcript.append_committed(text, partial)
+        self.text_shown.emit(f"{text} {partial}")
 
     def set_partial(self, text: str) -> None:
         self.transcript.set_partial(text)
+        self.text_shown.emit(text)
 
     def show_level(self, rms_dbfs: float, peak_dbfs: float) -> None:
         self.meter.set_level(rms_dbfs, peak_dbfs)
+        self.level_shown.emit(rms_dbfs, peak_dbfs)
         self.level_label.setText(f"{rms_dbfs:.0f} dB" if rms_dbfs > -60 else "–∞ dB")
 
     def show_live_stats(self, stats: LiveStats) -> None:

@@ -7,6 +7,7 @@ the logic itself is in app/controllers.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -27,27 +28,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.desktop.autostart import autostart_enabled, set_autostart
+from app.desktop.instance import ControlServer
+from app.gui.clipboard_port import ClipboardPort
 from app.gui.contract_demo_panel import ContractDemoPanel, GuiPost
+from app.gui.desktop_bridge import DesktopBridge, print_problem
 from app.gui.files_panel import FilesPanel
+from app.gui.history_panel import HistoryPanel
 from app.gui.live_panel import LivePanel
+from app.gui.overlay import DictationOverlay
 from app.gui.qt_runner import QtTaskRunner
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.settings_store import SettingsStore
+from app.gui.tray import IDLE as TRAY_IDLE
+from app.gui.tray import LISTENING, TRANSCRIBING, Tray
 from app.gui.widgets import Banner
 from app.services.autosave import Autosaver
 from app.services.export_files import format_of, with_format
 from app.services.file_queue import MEDIA_SUFFIXES, JobState
+from app.services.history import HistoryStore
 from app.services.model_manager import ModelManager
 from app.window.contract_demo_controller import ContractDemoController
+from app.window.dictation_output import DictationOutput
 from app.window.files_controller import FilesController
-from app.window.live_controller import LiveBackends, LiveController
+from app.window.history_controller import HistoryController
+from app.window.live_controller import IDLE, RUNNING, STARTING, STOPPING, LiveBackends, LiveController
 from app.window.model_controller import ModelController
 from app.window.settings_model import AppSettings
 from app.window.views import ModelPhase, ModelState
+from audio.errors import first_line
 from inference.exports import FORMATS
 from inference.models import list_models
 
-LIVE_TAB, FILES_TAB = 0, 1
+LIVE_TAB, FILES_TAB, HISTORY_TAB = 0, 1, 2
+VIEW_TABS = {"live": LIVE_TAB, "files": FILES_TAB, "history": HISTORY_TAB}
 EXPORT_FILTERS = {
     "txt": "Plain text (*.txt)",
     "srt": "SubRip subtitles (*.srt)",
@@ -79,6 +93,11 @@ class WindowDeps:
     models: ModelManager = field(default_factory=ModelManager)
     autosaver: Autosaver | None = None
     live: LiveBackends = field(default_factory=LiveBackends)
+    history: HistoryStore | None = None  # None: data_dir()/history
+
+
+# The tray shows dictation as listening while capture runs, transcribing while the last words finish.
+TRAY_STATE = {STARTING: LISTENING, RUNNING: LISTENING, STOPPING: TRANSCRIBING, IDLE: TRAY_IDLE}
 
 
 class MainWindow(QMainWindow):
@@ -94,6 +113,8 @@ class MainWindow(QMainWindow):
         self.autosaver = deps.autosaver or Autosaver()
         self.model_state: ModelState | None = None
         self._shut_down = False
+        self.desktop: DesktopBridge | None = None  # the control socket and global shortcut, once enabled
+        self._hotkey_override: str | None = None  # --hotkey, over the setting for this run
         self.setWindowTitle("whisperdesk")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -109,9 +130,19 @@ class MainWindow(QMainWindow):
         self.files = FilesController(
             self.files_panel, self.models, self.runner, lambda: self.settings.transcribe_options()
         )
+        self.history_store = deps.history or HistoryStore()
         self.live = LiveController(
-            self.live_panel, self.models, self.runner, self.autosaver, lambda: self.settings, deps.live
+            self.live_panel,
+            self.models,
+            self.runner,
+            self.autosaver,
+            lambda: self.settings,
+            deps.live,
+            history=self.history_store,
         )
+        self.history_panel = HistoryPanel()
+        self.history = HistoryController(self.history_panel, self.history_store)
+        self.live.on_history_changed = self.history.refresh
         self.contract_demo_panel = ContractDemoPanel()
         self.contract_demo = ContractDemoController(
             self.contract_demo_panel,
@@ -123,6 +154,14 @@ class MainWindow(QMainWindow):
         )
         self.files.on_done = self.contract_demo.file_done
         self.live.block_tap = self.contract_demo
+        self.output_override: str | None = None  # --output, over the setting for this run
+        self.dictation_output = DictationOutput(
+            lambda: self.output_override or self.settings.output,
+            ClipboardPort(self),
+            self._output_problem,
+            GuiPost(self).post,
+        )
+        self.live.output = self.dictation_output
 
         self.model_banner = Banner()
         self.model_banner.add_button("Settings…").clicked.connect(self.open_settings)
@@ -131,6 +170,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.live_panel, "Live dictation")
         self.tabs.addTab(self.files_panel, "Files")
+        self.tabs.addTab(self.history_panel, "History")
+        self.tabs.currentChanged.connect(lambda index: self.history.refresh() if index == HISTORY_TAB else None)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
@@ -155,6 +196,45 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._connect_views()
+        self.overlay = DictationOverlay()
+        self.tray: Tray | None = None
+        self._quitting = False
+        self.live_panel.state_changed.connect(self._show_live_state)
+        self.live_panel.level_shown.connect(self.overlay.show_level)
+        self.live_panel.text_shown.connect(self.overlay.show_text)
+
+    # tray and overlay ----------------------------------------------------------------------
+
+    def enable_tray(self) -> bool:
+        """Put whisperdesk in the system tray when the desktop has one; False where it has none."""
+        if self.tray is None and Tray.available():
+            self.tray = Tray(self.windowIcon(), self)
+            self.tray.toggle_requested.connect(self.live.toggle)
+            self.tray.show_requested.connect(self.bring_to_front)
+            self.tray.settings_requested.connect(self.open_settings)
+            self.tray.quit_requested.connect(self.quit)
+            self.tray.show()
+        return self.tray is not None
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def quit(self) -> None:
+        """Close for real (the window's close button only hides it while a tray icon is there)."""
+        self._quitting = True
+        self.close()
+        QApplication.quit()
+
+    def _show_live_state(self, state: str) -> None:
+        if self.tray is not None:
+            self.tray.set_state(TRAY_STATE.get(state, TRAY_IDLE))
+        if state in (STARTING, RUNNING) and self.settings.overlay and not self.isActiveWindow():
+            if not self.overlay.isVisible():
+                self.overlay.appear()
+        elif state == IDLE:
+            self.overlay.hide()
 
     # startup -------------------------------------------------------------------------------
 
@@ -163,6 +243,21 @@ class MainWindow(QMainWindow):
         self.models.load()
         self.live.refresh_devices()
         self.live.check_recovery()
+        self.history.refresh()
+
+    def enable_desktop(self, server: ControlServer | None, hotkey: str | None = None) -> None:
+        """Answer `whisperdesk dictate` on `server` and grab the global shortcut (`hotkey` over the setting;
+        "none": no shortcut). A shortcut that cannot be had is one line on stderr and in the status bar."""
+
+        def report(line: str) -> None:
+            print_problem(line)
+            self.statusBar().showMessage(line.removeprefix("whisperdesk: "), 15000)
+
+        self.desktop = DesktopBridge(self, self.live, report)
+        if server is not None:
+            self.desktop.serve(server)
+        self._hotkey_override = hotkey
+        self.desktop.start_hotkey(hotkey if hotkey is not None else self.settings.hotkey, self.settings.hotkey_mode)
 
     # ModelView -----------------------------------------------------------------------------
 
@@ -218,6 +313,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self._action("&Live dictation", lambda: self.show_view("live"), "Ctrl+1"))
         view_menu.addAction(self._action("&Files", lambda: self.show_view("files"), "Ctrl+2"))
+        view_menu.addAction(self._action("&History", lambda: self.show_view("history"), "Ctrl+3"))
         view_menu.addSeparator()
         self.contract_demo_action = self._action("Input-&contract demo", self.set_contract_demo_visible, "Ctrl+Shift+D")
         self.contract_demo_action.setCheckable(True)
@@ -248,12 +344,17 @@ class MainWindow(QMainWindow):
         self.contract_demo_panel.mismatch_chosen.connect(self.contract_demo.set_mismatch)
         self.contract_demo_panel.run_selected_requested.connect(self.run_contract_demo_on_selected)
         live.transcript.updated.connect(self.contract_demo.live_text_changed)
+        history = self.history_panel
+        history.selected.connect(self.history.select)
+        history.refresh_requested.connect(self.history.refresh)
+        history.copy_requested.connect(self.copy_history_text)
+        history.insert_requested.connect(self.insert_history_text)
 
     # views ---------------------------------------------------------------------------------
 
     def show_view(self, name: str) -> None:
-        """Switch to the 'live' or 'files' view."""
-        self.tabs.setCurrentIndex(FILES_TAB if name == "files" else LIVE_TAB)
+        """Switch to the 'live', 'files' or 'history' view."""
+        self.tabs.setCurrentIndex(VIEW_TABS.get(name, LIVE_TAB))
 
     def set_contract_demo_visible(self, visible: bool) -> None:
         """Switch the input-contract demo on (panel shown, raw path runs) or off (hidden, nothing of it runs):
@@ -343,6 +444,22 @@ class MainWindow(QMainWindow):
             self.show_view("live")
             self.live.start_file(path, realtime=True)
 
+    def copy_history_text(self) -> None:
+        """The selected past dictation onto the clipboard."""
+
+        def copy(text: str) -> bool:
+            QApplication.clipboard().setText(text)
+            self.statusBar().showMessage("Dictation copied", 3000)
+            return True
+
+        self.history.send(copy)
+
+    def insert_history_text(self) -> None:
+        """The selected past dictation appended to the live transcript (shown there)."""
+        if self.history.send(self.live.insert_text):
+            self.show_view("live")
+            self.statusBar().showMessage("Dictation inserted into the live transcript", 5000)
+
     def copy_live_text(self) -> None:
         QApplication.clipboard().setText(self.live.copy_text())
         self.statusBar().showMessage("Transcript copied", 3000)
@@ -367,6 +484,11 @@ class MainWindow(QMainWindow):
         if path:
             self._report_export(lambda: [self.live.export(path, format_of(path))])
 
+    def _output_problem(self, message: str) -> None:
+        """Typing into other windows is impossible (said once): the words went on the clipboard."""
+        print(f"whisperdesk: {message}", file=sys.stderr)
+        self.statusBar().showMessage(message, 20000)
+
     # settings ------------------------------------------------------------------------------
 
     def open_settings(self) -> None:
@@ -376,9 +498,18 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: AppSettings) -> None:
         """Save new settings and load the model they name (freeing the old one)."""
+        shortcut_was = (self.settings.hotkey, self.settings.hotkey_mode)
         self._save_settings(settings)
         self.models.set_spec(settings.model_spec())
         self.files.retry()
+        if settings.autostart != autostart_enabled():
+            try:
+                set_autostart(settings.autostart)
+            except OSError as exc:
+                self.statusBar().showMessage(f"cannot change start at login: {first_line(exc)}", 10000)
+        changed = shortcut_was != (settings.hotkey, settings.hotkey_mode)
+        if self.desktop is not None and self._hotkey_override is None and changed:
+            self.desktop.start_hotkey(settings.hotkey, settings.hotkey_mode)
 
     def _save_settings(self, settings: AppSettings) -> None:
         self.settings = settings
@@ -409,7 +540,8 @@ class MainWindow(QMainWindow):
             "About whisperdesk",
             "<b>whisperdesk</b><p>Streaming speech transcription, offline, on frozen and quantized "
             "Whisper models (faster-whisper / CTranslate2).</p>"
-            f"<p>Settings: {self.store.location}<br>Autosave: {self.autosaver.folder}</p>",
+            f"<p>Settings: {self.store.location}<br>Autosave: {self.autosaver.folder}"
+            f"<br>History: {self.history_store.folder}</p>",
         )
 
     def shutdown(self) -> None:
@@ -417,14 +549,24 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        if self.desktop is not None:
+            self.desktop.stop()
         self.live.stop()
         self.files.cancel_all()
         self.contract_demo.shutdown()
         self.runner.wait_all(SHUTDOWN_WAIT_S)
         self.live.shutdown()
+        self.dictation_output.close()
+        self.overlay.close()
+        if self.tray is not None:
+            self.tray.hide()
         self.autosaver.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.tray is not None and not self._quitting:
+            self.hide()  # the tray icon stays; its menu's Quit ends whisperdesk
+            event.ignore()
+            return
         self.store.save_geometry(self.saveGeometry())
         self.shutdown()
         super().closeEvent(event)

@@ -1,5 +1,6 @@
-"""`whisperdesk --screenshot PATH [--view live|files] [--file AUDIO] [--contract-demo]`: run real
+"""`whisperdesk --screenshot PATH [--view live|files|history] [--file AUDIO] [--contract-demo]`: run real
 work in the window, save it as a PNG, print the event-loop lateness measured meanwhile, exit.
+The history view dictates each --file in turn (as fast as it is transcribed), then shows the history.
 
 With --contract-demo the window is larger, the demo is switched on first, and the picture waits
 for the demo's result (files) or its last raw update (live) as well.
@@ -22,6 +23,7 @@ from app.gui.event_loop_probe import EventLoopProbe
 from app.gui.main_window import MainWindow, WindowDeps
 from app.gui.settings_store import SettingsStore
 from app.services.autosave import Autosaver
+from app.services.history import HistoryStore
 from app.window.live_controller import IDLE
 from app.window.views import ModelPhase
 
@@ -100,6 +102,16 @@ def _capture_live(window: MainWindow, file: str) -> QImage:
     return shot[0] if shot else window.grab().toImage()
 
 
+def _capture_history(window: MainWindow, files: list[str]) -> QImage:
+    for file in files:
+        window.live.start_file(file, realtime=False)
+        wait_for(window.live_panel.state_changed, lambda: window.live.state == IDLE, WORK_TIMEOUT_S)
+    window.show_view("history")
+    window.history.refresh()
+    window.history_panel.select_row(0)
+    return window.grab().toImage()
+
+
 def take_screenshot(path: str, view: str, files: list[str], contract_demo: bool = False) -> int:
     """Do the work for `view` (with the contract demo on if asked), save the window to `path`;
     returns the exit status."""
@@ -110,7 +122,8 @@ def take_screenshot(path: str, view: str, files: list[str], contract_demo: bool 
         return 2
     with tempfile.TemporaryDirectory(prefix="whisperdesk-shot-") as tmp:
         store = SettingsStore(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(store, WindowDeps(autosaver=Autosaver(Path(tmp) / "autosave")))
+        deps = WindowDeps(autosaver=Autosaver(Path(tmp) / "autosave"), history=HistoryStore(Path(tmp) / "history"))
+        window = MainWindow(store, deps)
         if contract_demo:
             window.resize(*DEMO_WINDOW_SIZE)
         window.show()
@@ -124,7 +137,10 @@ def take_screenshot(path: str, view: str, files: list[str], contract_demo: bool 
         )
         probe = EventLoopProbe(parent=window)
         probe.start()  # measures the work, not the one-off model load
-        image = _capture_files(window, files) if view == "files" else _capture_live(window, files[0])
+        if view == "history":
+            image = _capture_history(window, files)
+        else:
+            image = _capture_files(window, files) if view == "files" else _capture_live(window, files[0])
         stats = probe.stop()
         problems = _problems(window, view, contract_demo) if loaded else ["the model did not load in time"]
         window.close()
@@ -141,6 +157,8 @@ def _problems(window: MainWindow, view: str, contract_demo: bool = False) -> lis
     """What went wrong in the work shown (a failed file, a live run with no text, no demo result), as lines."""
     if contract_demo and view == "files" and window.contract_demo.last_result is None:
         return [window.contract_demo_panel.view.status.text() or "the contract demo produced no result"]
+    if view == "history":
+        return [] if window.history.entries else ["no dictation reached the history"]
     if view == "files":
         return [f"{job.path}: {job.message}" for job in window.files.queue.jobs.values() if job.result is None]
     if window.live.transcript.is_empty():

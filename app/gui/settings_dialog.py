@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.desktop.hotkey import HOTKEY_MODES, is_disabled, parse_hotkey
+from app.window.dictation_output import OUTPUT_LABELS, OUTPUT_MODES
 from app.window.settings_model import COMPUTE_TYPES, DEVICES, MAX_STEP_S, MIN_STEP_S, AppSettings, default_output_dir
 from inference.models import ModelAvailability
 
@@ -37,6 +39,7 @@ LANGUAGES = (
     ("zh", "Chinese"),
 )
 DEVICE_LABELS = {"auto": "Automatic (GPU if available)", "cpu": "CPU", "cuda": "GPU (CUDA)"}
+HOTKEY_MODE_LABELS = {"toggle": "Press to start, press again to stop", "hold": "Dictate while held"}
 COMPUTE_LABELS = {"": "Default for the device (int8 on CPU, int8_float16 on GPU)"}
 
 
@@ -112,13 +115,41 @@ class SettingsDialog(QDialog):
         self.batched_check = QCheckBox("Batched file decoding (VAD-cut chunks decoded 8 at a time)")
         self.batched_check.setChecked(settings.batched)
         self.batched_check.setToolTip("Faster on long files and GPUs; the README gives the measured speed and WER")
+        self.overlay_check = QCheckBox("Show a small overlay with the level and the words while dictating")
+        self.overlay_check.setChecked(settings.overlay)
+        self.start_hidden_check = QCheckBox("Start hidden in the tray")
+        self.start_hidden_check.setChecked(settings.start_hidden)
+        self.autostart_check = QCheckBox("Start whisperdesk at login (hidden in the tray)")
+        self.autostart_check.setChecked(settings.autostart)
         self.vocabulary_edit = QLineEdit(settings.vocabulary)
         self.vocabulary_edit.setPlaceholderText("Names and terms to spell as given, comma-separated")
+
+        self.output_mode_combo = QComboBox()
+        for mode in OUTPUT_MODES:
+            self.output_mode_combo.addItem(OUTPUT_LABELS[mode], mode)
+        self.output_mode_combo.setCurrentIndex(max(0, self.output_mode_combo.findData(settings.output)))
+        self.output_mode_combo.setToolTip(
+            "Where dictated words go; they are always in the whisperdesk window too (whisperdesk --output)"
+        )
 
         self.output_edit = QLineEdit(settings.output_dir)
         self.output_edit.setPlaceholderText(default_output_dir())
         browse_output = QPushButton("Browse…")
         browse_output.clicked.connect(self._browse_output)
+
+        self.hotkey_edit = QLineEdit(settings.hotkey)
+        self.hotkey_edit.setPlaceholderText("none")
+        self.hotkey_edit.setToolTip(
+            "Starts dictation from any application (X11), e.g. Ctrl+Shift+Space or Super+D; none = no shortcut. "
+            "On Wayland bind `whisperdesk dictate toggle` in the desktop's keyboard settings instead."
+        )
+        self.hotkey_mode_combo = QComboBox()
+        for mode in HOTKEY_MODES:
+            self.hotkey_mode_combo.addItem(HOTKEY_MODE_LABELS[mode], mode)
+        self.hotkey_mode_combo.setCurrentIndex(max(0, self.hotkey_mode_combo.findData(settings.hotkey_mode)))
+        self.hotkey_error = QLabel("")
+        self.hotkey_error.setStyleSheet("color: palette(link);")
+        self.hotkey_error.hide()
 
         form = QFormLayout()
         form.addRow("Model:", _row(self.model_combo, browse_model))
@@ -131,7 +162,13 @@ class SettingsDialog(QDialog):
         form.addRow("", self.translate_check)
         form.addRow("", self.batched_check)
         form.addRow("Vocabulary:", self.vocabulary_edit)
+        form.addRow("Dictated words:", self.output_mode_combo)
         form.addRow("Output folder:", _row(self.output_edit, browse_output))
+        form.addRow("Dictation shortcut:", _row(self.hotkey_edit, self.hotkey_mode_combo))
+        form.addRow("", self.hotkey_error)
+        form.addRow("", self.overlay_check)
+        form.addRow("", self.start_hidden_check)
+        form.addRow("", self.autostart_check)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -160,7 +197,26 @@ class SettingsDialog(QDialog):
             translate=self.translate_check.isChecked(),
             batched=self.batched_check.isChecked(),
             vocabulary=", ".join(t.strip() for t in self.vocabulary_edit.text().split(",") if t.strip()),
+            hotkey=self.hotkey_edit.text().strip() or "none",
+            hotkey_mode=self.hotkey_mode_combo.currentData(),
+            output=self.output_mode_combo.currentData(),
+            overlay=self.overlay_check.isChecked(),
+            start_hidden=self.start_hidden_check.isChecked(),
+            autostart=self.autostart_check.isChecked(),
         )
+
+    def accept(self) -> None:
+        """Refuse a shortcut that cannot be parsed, saying why under it."""
+        text = self.hotkey_edit.text()
+        if not is_disabled(text):
+            try:
+                parse_hotkey(text)
+            except ValueError as exc:
+                self.hotkey_error.setText(str(exc))
+                self.hotkey_error.show()
+                self.hotkey_edit.setFocus()
+                return
+        super().accept()
 
     def _browse_model(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")

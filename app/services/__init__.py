@@ -1,2 +1,2 @@
 """Qt-free work shared by the CLI, the window and the benchmarks: the file pipeline, the live session,
-model loading, background tasks, exports and autosave. Imports inference and audio, never Qt."""
+model loading, background tasks, exports, autosave and the dictation history. Imports inference and audio, never Qt."""

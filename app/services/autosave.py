@@ -5,6 +5,9 @@ on every commit and at least every few seconds while dictating, from a backgroun
 thread so the window never waits for the disk. A file stays until the user saves or clears
 that transcript, so a crash, a power cut or closing the window loses at most the last
 interval; the next run finds the files other runs left and offers them back.
+
+The same writer thread and cadence also keep the dictation history (app/services/history.py):
+anything may `stage` a file for it, so every crash-safe file whisperdesk keeps goes one way.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from inference.results import Segment, join_texts
 DATA_DIR_ENV = "WHISPERDESK_DATA_DIR"  # overrides the user data folder (tests, portable installs)
 AUTOSAVE_INTERVAL_S = 3.0  # seconds: the most dictation a crash can lose
 FORMAT_VERSION = 1
+Render = Callable[[], str | None]  # a staged file's new text, or None to delete it
 
 
 def data_dir() -> Path:
@@ -95,7 +99,7 @@ class Autosaver:
         self.interval_s = interval_s
         self._clock = clock
         self._last_write = -float("inf")
-        self._pending: tuple[tuple[Segment, ...], str] | None = None
+        self._pending: dict[Path, Render] = {}  # newest content per file, written at the next due tick
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
         self._last_future: Future | None = None
         self._errors: list[str] = []
@@ -103,18 +107,33 @@ class Autosaver:
 
     def update(self, pieces: Sequence[Segment], partial: str, force: bool = False) -> bool:
         """Record the transcript; write it now if forced (a commit) or the interval has passed."""
-        self._pending = (tuple(pieces), partial)
+        snapshot = (tuple(pieces), partial)
+        return self.stage(self.path, lambda: _encode(*snapshot, time.time()), force)
+
+    def stage(self, path: Path, render: Render, force: bool = False) -> bool:
+        """Queue `path` for the writer: `render()` (called on this thread when due) gives its new text, or
+        None to delete it. The newest render per path wins; written now if forced, else when the interval
+        has passed. True if written."""
+        self._pending[path] = render
         return self.tick(force)
 
     def tick(self, force: bool = False) -> bool:
-        """Write the pending transcript if due; call often (e.g. on level events). True if written."""
-        if self._pending is None or not (force or self._clock() - self._last_write >= self.interval_s):
+        """Write what is pending if due; call often (e.g. on level events). True if written."""
+        if not self._pending or not (force or self._clock() - self._last_write >= self.interval_s):
             return False
-        pieces, partial = self._pending
-        self._pending = None
+        pending, self._pending = self._pending, {}
         self._last_write = self._clock()
-        self._submit(write_atomically, self.path, _encode(pieces, partial, time.time()))
+        for path, render in pending.items():
+            text = render()
+            if text is None:
+                self._submit(self._remove, path)
+            else:
+                self._submit(write_atomically, path, text)
         return True
+
+    def run_later(self, fn: Callable[[], None]) -> None:
+        """Run `fn` on the writer thread after the writes queued so far (OSErrors become errors())."""
+        self._submit(lambda path: fn(), self.folder)
 
     def flush(self, timeout_s: float = 5.0) -> None:
         """Write anything pending and wait until the disk has it."""
@@ -124,8 +143,7 @@ class Autosaver:
 
     def discard(self) -> None:
         """This run's transcript was saved or cleared: nothing to recover from it."""
-        self._pending = None
-        self._submit(self._remove, self.path)
+        self.stage(self.path, lambda: None, force=True)
 
     def recoverable(self) -> SavedSession | None:
         """The newest transcript another run left behind (unreadable files are set aside)."""
@@ -158,15 +176,15 @@ class Autosaver:
         self.flush()
         self._writer.shutdown(wait=True)
 
-    def _submit(self, fn: Callable[..., None], *args: object) -> None:
-        self._last_future = self._writer.submit(self._guarded, fn, *args)
+    def _submit(self, fn: Callable[..., None], path: Path, *args: object) -> None:
+        self._last_future = self._writer.submit(self._guarded, fn, path, *args)
 
-    def _guarded(self, fn: Callable[..., None], *args: object) -> None:
+    def _guarded(self, fn: Callable[..., None], path: Path, *args: object) -> None:
         try:
-            fn(*args)
+            fn(path, *args)
         except OSError as exc:
             with self._lock:
-                self._errors.append(f"autosave to {self.path} failed: {exc.strerror or exc}")
+                self._errors.append(f"autosave to {path} failed: {exc.strerror or exc}")
 
     @staticmethod
     def _remove(path: Path) -> None:

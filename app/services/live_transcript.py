@@ -103,6 +103,13 @@ class LiveTranscript:
         self.partial = _drop_prefix_words(self.partial, text)
         return text
 
+    def add_text(self, text: str) -> str:
+        """Append text from elsewhere (a past dictation) as a final piece at the end; returns what was added."""
+        text = text.strip()
+        if text:
+            self.pieces.append(Segment(self.end_s, self.end_s, text))
+        return text
+
     def set_partial(self, partial: Partial) -> None:
         self.partial = partial.text.strip()
 

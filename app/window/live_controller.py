@@ -17,17 +17,19 @@ from typing import Protocol
 
 from app.services.autosave import Autosaver, SavedSession
 from app.services.export_files import export_transcript
+from app.services.history import DictationRecorder, HistoryRecord, HistoryStore
 from app.services.live_session import BlockFn, LiveSession, SessionMetrics
 from app.services.live_transcript import LiveTranscript
 from app.services.messages import one_line
 from app.services.tasks import Emit, TaskRunner
+from app.window.dictation_output import DictationOutput
 from app.window.model_controller import ModelController
 from app.window.settings_model import AppSettings
 from app.window.views import LiveStats, LiveView
-from audio.capture import MicrophoneSource
 from audio.devices import InputDevice, list_input_devices
 from audio.errors import AudioError
 from audio.file_source import FileSource
+from audio.microphones import open_microphone
 from audio.sources import AudioSource
 from inference.loader import LoadedModel
 from inference.pipeline import pipeline_record
@@ -80,8 +82,8 @@ class BlockTap(Protocol):
         ...
 
 
-def _microphone(device: int | None) -> AudioSource:
-    return MicrophoneSource(device=device)
+def _microphone(device: int | str | None) -> AudioSource:
+    return open_microphone(device)
 
 
 def _file_source(path: str, realtime: bool) -> AudioSource:
@@ -103,7 +105,7 @@ class LiveBackends:
     """What the live controller opens; tests pass file-backed or failing ones."""
 
     list_devices: Callable[[], list[InputDevice]] = list_input_devices
-    microphone: Callable[[int | None], AudioSource] = _microphone
+    microphone: Callable[[int | str | None], AudioSource] = _microphone  # InputDevice.device
     file_source: Callable[[str, bool], AudioSource] = _file_source
     session: SessionFactory = _session
 
@@ -150,6 +152,7 @@ class LiveController:
         autosaver: Autosaver,
         settings: Callable[[], AppSettings],
         backends: LiveBackends | None = None,
+        history: HistoryStore | None = None,
     ) -> None:
         self.transcript = LiveTranscript()
         self.state = IDLE
@@ -171,6 +174,11 @@ class LiveController:
         self._exported_at: int | None = None  # piece count when last saved by the user
         self.block_tap: BlockTap | None = None  # set by the window for the input-contract demo
         self._tap: BlockTap | None = None  # the tap of the running session
+        self._history = history  # every session is kept there as it runs (None: not recorded)
+        self._recorder: DictationRecorder | None = None
+        self._recovered_record: HistoryRecord | None = None  # an interrupted dictation offered back
+        self.on_history_changed: Callable[[], None] = lambda: None  # a dictation began or ended
+        self.output: DictationOutput | None = None  # set by the window: words typed or pasted into other apps
 
     # devices -------------------------------------------------------------------------------
 
@@ -193,8 +201,9 @@ class LiveController:
     def select_device(self, name: str) -> None:
         self.device_name = name
 
-    def _device_index(self) -> int | None:
-        return next((d.index for d in self.devices if d.name == self.device_name), None)
+    def _device_index(self) -> int | str | None:
+        """The chosen entry's InputDevice.device: a PortAudio index, a source name, None = system default."""
+        return next((d.device for d in self.devices if d.name == self.device_name), None)
 
     # start / stop --------------------------------------------------------------------------
 
@@ -244,6 +253,8 @@ class LiveController:
         slot = self._slot = _SessionSlot()
         options = self._settings().streaming_options()
         self.transcript.begin_session()
+        if self.output is not None:
+            self.output.begin()
         self._view.set_partial("")
         session_factory = self._backends.session
         tap = self._tap = self.block_tap
@@ -295,10 +306,17 @@ class LiveController:
         if tap is not None:
             tap.ended()
         self.transcript.end_session()
+        if self.output is not None:
+            self.output.end()
         self._view.set_partial("")
         self._view.show_level(-120.0, -120.0)
         if not self.transcript.is_empty():
             self._autosaver.update(self.transcript.pieces, "", force=True)
+        recorder, self._recorder = self._recorder, None
+        if recorder is not None:
+            recorder.finish()
+            self._autosaver.flush()
+            self.on_history_changed()
         self._set_state(IDLE)
 
     def _set_state(self, state: str) -> None:
@@ -308,6 +326,8 @@ class LiveController:
     # events --------------------------------------------------------------------------------
 
     def _on_event(self, event: object) -> None:
+        if self._recorder is not None:
+            self._recorder.on_event(event)  # before the autosave below, which then writes both at once
         if isinstance(event, Level):
             self._view.show_level(event.rms_dbfs, event.peak_dbfs)
             self._autosaver.tick()
@@ -321,6 +341,8 @@ class LiveController:
             added = self.transcript.add_commit(event)
             if added:
                 self._view.append_committed(added, self.transcript.partial)
+                if self.output is not None:
+                    self.output.commit(added)
             else:
                 self._view.set_partial(self.transcript.partial)
             self._note_latency(event.latency_s)
@@ -334,6 +356,17 @@ class LiveController:
             self._view.show_live_error(event.message)
         elif isinstance(event, _Started) and self.state == STARTING:
             self._set_state(RUNNING)
+            self._begin_history()
+
+    def _begin_history(self) -> None:
+        if self._history is None:
+            return
+        loaded = self._models.loaded
+        model = loaded.info.name if loaded is not None else ""
+        self._recorder = DictationRecorder(
+            self._history, self._autosaver, self.source_name, model, autosave=self._autosaver.path.name
+        )
+        self.on_history_changed()
 
     def _note_latency(self, latency_s: float) -> None:
         self._latency = latency_s
@@ -348,6 +381,18 @@ class LiveController:
     def copy_text(self) -> str:
         """Everything shown, for the clipboard."""
         return self.transcript.full_text
+
+    def insert_text(self, text: str) -> bool:
+        """Append text from elsewhere (a past dictation) to the transcript; only while not dictating."""
+        if self.state != IDLE:
+            self._view.show_live_error("Stop dictating before inserting text into the transcript")
+            return False
+        added = self.transcript.add_text(text)
+        if not added:
+            return False
+        self._view.append_committed(added, self.transcript.partial)
+        self._autosaver.update(self.transcript.pieces, self.transcript.partial, force=True)
+        return True
 
     def clear(self) -> None:
         self.transcript.clear()
@@ -376,8 +421,15 @@ class LiveController:
     # recovery ------------------------------------------------------------------------------
 
     def check_recovery(self) -> None:
-        """Offer the newest transcript an earlier run did not save."""
+        """Offer the newest transcript an earlier run did not save: a window's autosave, or else an
+        interrupted dictation from the history that no autosave holds (a killed `whisperdesk live`)."""
         self._recovered = self._autosaver.recoverable()
+        self._recovered_record = None
+        if self._recovered is None and self._history is not None:
+            record = self._recovered_record = self._history.to_restore()
+            if record is not None:
+                path = self._history.path_for(record.id)
+                self._recovered = SavedSession(path, record.saved_at, record.pieces, record.partial)
         self._view.offer_restore(self._recovered)
 
     def restore(self) -> None:
@@ -387,13 +439,20 @@ class LiveController:
         self.transcript.restore(saved.pieces, saved.partial)
         self._view.set_transcript(self.transcript.text, self.transcript.partial)
         self._autosaver.update(self.transcript.pieces, self.transcript.partial, force=True)
-        self._autosaver.forget(saved)
+        self._forget_recovered()
         self.check_recovery()
 
     def discard_recovery(self) -> None:
-        if self._recovered is not None:
-            self._autosaver.forget(self._recovered)
+        self._forget_recovered()
         self.check_recovery()
+
+    def _forget_recovered(self) -> None:
+        """An autosave is deleted; a history record stays in the history, marked as not to offer again."""
+        if self._recovered_record is not None and self._history is not None:
+            self._history.mark_restore_done(self._recovered_record, self._autosaver)
+            self._autosaver.flush()
+        elif self._recovered is not None:
+            self._autosaver.forget(self._recovered)
 
     def shutdown(self) -> None:
         """The window closes (after stop() and the session's end): keep an unsaved transcript on disk."""

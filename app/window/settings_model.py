@@ -12,6 +12,7 @@ from typing import Any
 
 import platformdirs
 
+from app.desktop.hotkey import DEFAULT_HOTKEY, HOTKEY_MODES
 from app.services.model_manager import ModelSpec
 from inference.models import DEFAULT_MODEL
 from inference.options import BATCH_SIZE, TranscribeOptions, vocabulary_hotwords
@@ -22,6 +23,7 @@ COMPUTE_TYPES = ("", "int8", "int8_float32", "int8_float16", "float16", "float32
 MIN_STEP_S = 0.2  # seconds: shortest live re-decode step offered
 MAX_STEP_S = 5.0  # seconds: longest live re-decode step offered
 DEFAULT_STEP_S = StreamingOptions().step_s  # seconds between live re-decodes
+OUTPUT_MODES = ("type", "paste", "window")  # where dictated words go: app/window/dictation_output.py
 
 
 def default_output_dir() -> str:
@@ -44,6 +46,12 @@ class AppSettings:
     translate: bool = False  # files: any language to English text (multilingual models)
     batched: bool = False  # files: VAD-cut chunks decoded in batches (README: the measured trade-off)
     vocabulary: str = ""  # names and terms, comma-separated, for files and dictation
+    output: str = "type"  # dictated words: typed into the focused app, pasted at the end, or window only
+    hotkey: str = DEFAULT_HOTKEY  # the global dictation shortcut (X11); "none" = no shortcut
+    hotkey_mode: str = "toggle"  # toggle: each press starts or stops; hold: dictate while held
+    overlay: bool = True  # a small on-top strip with the level and partial text while dictating
+    start_hidden: bool = False  # open in the tray only (where the desktop has a tray)
+    autostart: bool = False  # an XDG autostart entry opens whisperdesk hidden at login
 
     def hotwords(self) -> str | None:
         return vocabulary_hotwords(self.vocabulary.split(","))
@@ -108,6 +116,10 @@ class AppSettings:
             parsed = replace(parsed, device="auto")
         if parsed.compute_type not in COMPUTE_TYPES:
             parsed = replace(parsed, compute_type="")
+        if parsed.hotkey_mode not in HOTKEY_MODES:
+            parsed = replace(parsed, hotkey_mode="toggle")
+        if parsed.output not in OUTPUT_MODES:
+            parsed = replace(parsed, output="type")
         if not parsed.model:
             parsed = replace(parsed, model=DEFAULT_MODEL)
         return parsed

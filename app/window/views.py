@@ -90,6 +90,35 @@ class LiveView(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One past dictation as the history list shows it (app.window.history_controller)."""
+
+    id: str
+    started: str  # local date and time
+    duration: str  # m:ss
+    words: int
+    preview: str  # the first words
+    text: str  # all of it
+    status: str  # finished, running or interrupted (app.services.history)
+
+
+class HistoryView(Protocol):
+    """The history panel (app.gui.history_panel.HistoryPanel)."""
+
+    def set_entries(self, entries: list[HistoryEntry], selected: str | None) -> None:
+        """Show `entries` (newest first) with `selected` (an id) highlighted, or none."""
+        ...
+
+    def show_entry(self, entry: HistoryEntry | None) -> None:
+        """The selected dictation's full text (None: nothing selected)."""
+        ...
+
+    def show_history_problem(self, message: str) -> None:
+        """Files that could not be read, or a failed action ("" hides it)."""
+        ...
+
+
 class DemoView(Protocol):
     """The input-contract demo's panel (app.gui.contract_demo_view.ContractDemoView and its frame)."""
 

@@ -60,3 +60,12 @@ def test_live_view_screenshot_under_xvfb(tmp_path: Path, utterance):
     image = QImage(str(png))
     assert (image.width(), image.height()) == (1040, 720)
     assert not (tmp_path / "data").exists(), "a screenshot must not touch the user's autosave folder"
+
+
+def test_history_view_screenshot_offscreen(tmp_path: Path, utterance):
+    """--view history: the file is dictated, the history tab shown; its record goes to the throw-away folder."""
+    env = {**_clean_env(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    png = _screenshot(tmp_path, "history", utterance("ljspeech_LJ001-0008.wav").path, [], env)
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1040, 720)
+    assert not (tmp_path / "data" / "history").exists(), "a screenshot must not add to the user's history"

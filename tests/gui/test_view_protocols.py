@@ -11,6 +11,7 @@ import pytest
 
 from app.gui.contract_demo_panel import ContractDemoPanel
 from app.gui.files_panel import FilesPanel
+from app.gui.history_panel import HistoryPanel
 from app.gui.live_panel import LivePanel
 from app.gui.main_window import MainWindow
 from app.window import views
@@ -21,6 +22,7 @@ IMPLEMENTATIONS = [
     (views.FilesView, FilesPanel),
     (views.LiveView, LivePanel),
     (views.DemoView, ContractDemoPanel),
+    (views.HistoryView, HistoryPanel),
 ]
 
 

@@ -31,7 +31,7 @@ def test_window_opens_with_both_views_and_the_model_ready(qtbot, make_window, ti
     """The window opens on the live view with a Files tab, and reports tiny.en on CPU int8 once loaded."""
     window = make_window(models=tiny_manager)
     assert window.isVisible() and window.windowTitle() == "whisperdesk"
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Live dictation", "Files"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Live dictation", "Files", "History"]
     assert not window.windowIcon().isNull()
     qtbot.waitUntil(lambda: _phase(window) is ModelPhase.READY, timeout=WORK_TIMEOUT_MS)
     assert "tiny.en · CPU · int8" in window.live_panel.status_label.text()

@@ -1,0 +1,117 @@
+"""A worker thread that types queued text (and presses Ctrl+V) so the GUI never waits on the keyboard:
+it waits while the user holds a modifier, types in order, and reports what it could not type."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.desktop.typing import Typer, TypingUnavailable, open_typer
+
+# (text that was not typed, why) — called on the worker thread
+Failed = Callable[[str, str], None]
+Done = Callable[[bool, str], None]  # paste finished: (pressed, why not) — called on the worker thread
+
+
+@dataclass(frozen=True)
+class _Type:
+    text: str
+
+
+@dataclass(frozen=True)
+class _Paste:
+    done: Done
+
+
+@dataclass(frozen=True)
+class _Call:
+    fn: Callable[[], None]
+
+
+class TypingQueue:
+    """Types in order on its own thread; `type`, `paste` and `after` return at once."""
+
+    def __init__(self, on_failed: Failed, open_typer: Callable[[], Typer] = open_typer) -> None:
+        self._on_failed = on_failed
+        self._open = open_typer
+        self._typer: Typer | None = None
+        self._problem = ""  # set once typing turned out impossible: later texts fail at once
+        self._queue: queue.Queue[_Type | _Paste | _Call | None] = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="whisperdesk-typing", daemon=True)
+        self._thread.start()
+
+    def type(self, text: str) -> None:
+        if text:
+            self._queue.put(_Type(text))
+
+    def paste(self, done: Done) -> None:
+        """Press Ctrl+V once the modifiers are up (the clipboard must hold the text already)."""
+        self._queue.put(_Paste(done))
+
+    def after(self, fn: Callable[[], None]) -> None:
+        """Call `fn` on the worker once everything queued before it is typed (tests, measurements)."""
+        self._queue.put(_Call(fn))
+
+    def retry(self) -> None:
+        """Try typing again from the next text on (a new dictation: the display may be back)."""
+        self._queue.put(_Call(self._forget_problem))
+
+    def _forget_problem(self) -> None:
+        self._problem = ""
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def close(self, timeout_s: float = 2.0) -> None:
+        """Type what is queued (waiting at most `timeout_s`), then end the thread."""
+        self._queue.put(None)
+        self._thread.join(timeout_s)
+        self._stop.set()  # a held modifier no longer delays the end
+        self._thread.join(timeout_s)
+
+    # the worker ----------------------------------------------------------------------------
+
+    def _typer_or_problem(self) -> Typer | None:
+        if self._typer is None and not self._problem:
+            try:
+                self._typer = self._open()
+            except TypingUnavailable as exc:
+                self._problem = str(exc)
+        return self._typer
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                break
+            if isinstance(item, _Call):
+                item.fn()
+                continue
+            typer = self._typer_or_problem()
+            try:
+                if typer is None:
+                    raise TypingUnavailable(self._problem)
+                typer.wait_for_modifiers_released(self._stop)
+                if isinstance(item, _Type):
+                    typer.type_text(item.text)
+                else:
+                    typer.press_paste()
+                    item.done(True, "")
+            except Exception as exc:  # an X error or a closed display: the words go to the fallback
+                self._problem = self._problem or str(exc) or type(exc).__name__
+                self._drop_typer()
+                if isinstance(item, _Type):
+                    self._on_failed(item.text, self._problem)
+                else:
+                    item.done(False, self._problem)
+        self._drop_typer()
+
+    def _drop_typer(self) -> None:
+        typer, self._typer = self._typer, None
+        if typer is not None:
+            with contextlib.suppress(Exception):  # closing a display that already went away
+                typer.close()

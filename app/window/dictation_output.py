@@ -1,0 +1,136 @@
+"""Where dictated words go besides the window's transcript (Settings "Output", `--output`):
+
+- type: each commit typed into the focused application as it is committed, joined with the right
+  spacing (app/desktop/text_joiner.py), on a worker thread (app/desktop/type_queue.py);
+- paste: the whole utterance put on the clipboard at the end, pasted with Ctrl+V, and the clipboard's
+  previous content put back;
+- window: only the window's transcript.
+
+When typing is impossible (no display, Wayland without wtype/ydotool) the user is told once and the words
+go on the clipboard instead; they are always in the window's transcript too. Qt-free: the window passes
+its clipboard and a way to run code on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from app.desktop.text_joiner import CommitJoiner
+from app.desktop.type_queue import TypingQueue
+from app.window.settings_model import OUTPUT_MODES
+
+TYPE, PASTE, WINDOW = OUTPUT_MODES
+OUTPUT_LABELS = {
+    TYPE: "Type into the focused window as I speak",
+    PASTE: "Paste into the focused window when I stop",
+    WINDOW: "Only in the whisperdesk window",
+}
+
+Post = Callable[[Callable[[], None]], None]  # run a callable on the GUI thread, from any thread
+
+
+class Clipboard(Protocol):
+    """The system clipboard (app/gui/clipboard_port.py)."""
+
+    def put(self, text: str) -> None:
+        """Put `text` on the clipboard, remembering what was there the first time (for `restore`)."""
+        ...
+
+    def restore(self) -> None:
+        """Put the remembered content back, a moment from now (the target must read the text first)."""
+        ...
+
+    def keep(self) -> None:
+        """Forget the remembered content: what is on the clipboard now stays."""
+        ...
+
+
+class DictationOutput:
+    """Sends one dictation's commits where the Output setting says. Called on the GUI thread."""
+
+    def __init__(
+        self,
+        mode: Callable[[], str],
+        clipboard: Clipboard,
+        notify: Callable[[str], None],
+        post: Post,
+        make_queue: Callable[..., TypingQueue] = TypingQueue,
+    ) -> None:
+        self._mode = mode
+        self._clipboard = clipboard
+        self._notify = notify
+        self._post = post
+        self._make_queue = make_queue
+        self._queue: TypingQueue | None = None
+        self._joiner = CommitJoiner()
+        self._active = WINDOW  # the mode of the dictation now running (a change applies to the next one)
+        self._pieces: list[str] = []  # what this dictation typed or will paste, joined
+        self._fallback: list[str] = []  # pieces that could not be typed: on the clipboard instead
+        self._told = False
+
+    @property
+    def mode(self) -> str:
+        return self._active
+
+    def _typing(self) -> TypingQueue:
+        if self._queue is None:
+            self._queue = self._make_queue(self._failed_on_worker)
+        return self._queue
+
+    def begin(self) -> None:
+        """A dictation starts."""
+        mode = self._mode()
+        self._active = mode if mode in OUTPUT_MODES else TYPE
+        self._joiner.reset()
+        self._pieces = []
+        self._fallback = []
+        if self._active != WINDOW:
+            self._typing().retry()
+
+    def commit(self, text: str) -> None:
+        """Final words of the running dictation."""
+        if self._active == WINDOW:
+            return
+        piece = self._joiner.next(text)
+        if not piece:
+            return
+        self._pieces.append(piece)
+        if self._active == TYPE:
+            self._typing().type(piece)
+
+    def end(self) -> None:
+        """The dictation is over (its last commits are in): paste mode pastes it all now."""
+        text = "".join(self._pieces).strip()
+        if self._active == PASTE and text:
+            self._clipboard.put(text)
+            self._typing().paste(lambda ok, why: self._post(lambda: self._pasted(ok, why)))
+        self._active = WINDOW
+
+    def close(self) -> None:
+        if self._queue is not None:
+            self._queue.close()
+            self._queue = None
+
+    # failures (the worker reports them; they are handled on the GUI thread) ---------------------
+
+    def _failed_on_worker(self, text: str, why: str) -> None:
+        self._post(lambda: self._typing_failed(text, why))
+
+    def _typing_failed(self, text: str, why: str) -> None:
+        self._fallback.append(text)
+        self._clipboard.put("".join(self._fallback).strip())
+        self._clipboard.keep()
+        self._tell(why)
+
+    def _pasted(self, ok: bool, why: str) -> None:
+        if ok:
+            self._clipboard.restore()
+        else:
+            self._clipboard.keep()  # the words stay on the clipboard for the user to paste
+            self._tell(why)
+
+    def _tell(self, why: str) -> None:
+        if not self._told:
+            self._told = True
+            self._notify(f"Cannot type into other windows: {why}. The dictated text is on the clipboard instead.")

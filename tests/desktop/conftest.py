@@ -1,0 +1,113 @@
+"""A private X server (Xvfb) and a text-field target app for the desktop tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.tools import missing_fixture, need_tools
+
+TARGET = Path(__file__).with_name("text_target.py")
+
+
+@pytest.fixture(scope="module")
+def xdisplay() -> Iterator[str]:
+    """A fresh Xvfb on a free display number (Xvfb picks it: -displayfd); its name, e.g. ':5'."""
+    need_tools("Xvfb", "xdotool", hint="apt-get install xvfb xdotool")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        server.kill()
+        missing_fixture("Xvfb did not start")
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def x_env(display: str, **extra: str) -> dict[str, str]:
+    """The environment of a client of the test's X server (a real platform plugin, not offscreen)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=display, **extra)
+    return env
+
+
+def xdotool(display: str, *args: str, timeout: float = 20.0) -> str:
+    done = subprocess.run(
+        ["xdotool", *args], env=x_env(display), capture_output=True, text=True, timeout=timeout, check=True
+    )
+    return done.stdout.strip()
+
+
+class Target:
+    """The text_target.py process: what arrived in its field, and on its clipboard."""
+
+    def __init__(self, display: str, folder: Path, title: str, clipboard: str = "") -> None:
+        self.display, self.title = display, title
+        self.out = folder / f"{title}.txt"
+        argv = [sys.executable, str(TARGET), title, str(self.out), *([clipboard] if clipboard else [])]
+        self.process = subprocess.Popen(argv, env=x_env(display))
+        self.window = xdotool(display, "search", "--sync", "--name", f"^{title}$").splitlines()[0]
+        deadline = time.monotonic() + 20
+        while not self.out.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def focus(self) -> None:
+        xdotool(self.display, "windowfocus", "--sync", self.window)
+
+    def text(self) -> str:
+        try:
+            return self.out.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""
+
+    def clipboard(self) -> str:
+        try:
+            return self.out.with_name(self.out.name + ".clipboard").read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        text = self.text()
+        while not predicate(text) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            text = self.text()
+        return text
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture
+def target_factory(xdisplay: str, tmp_path: Path) -> Iterator:
+    made: list[Target] = []
+
+    def make(title: str = "whisperdesk-test-target", clipboard: str = "") -> Target:
+        target = Target(xdisplay, tmp_path, title, clipboard)
+        made.append(target)
+        target.focus()
+        return target
+
+    yield make
+    for target in made:
+        target.close()

@@ -1,0 +1,210 @@
+"""End to end on a real X server: the real window (`python -m app --simulate FILE --output type|paste`),
+another application's text field focused, dictation started and stopped by `whisperdesk dictate toggle`;
+what the model heard arrives in that field (typed as it is committed, or pasted once at the end), the
+focus stays there, and the clipboard the user had is given back after a paste."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.desktop.text_joiner import join_commits
+from app.services.autosave import read_session
+from app.services.wer import wer
+from tests.desktop.conftest import Target, x_env, xdotool
+
+pytestmark = [pytest.mark.model, pytest.mark.realtime, pytest.mark.gui]
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEECH = "jfk.flac"
+MAX_WER = 0.15
+FIRST_WORDS_S = 3.0  # seconds from the toggle to the first typed words
+PREVIOUS_CLIPBOARD = "what the user had copied"
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+class Window:
+    """`python -m app --simulate FILE --output MODE` in a private HOME, data and runtime folder."""
+
+    def __init__(self, display: str, folder: Path, speech: Path, mode: str) -> None:
+        runtime = folder / "run"
+        runtime.mkdir(mode=0o700)
+        self.data = folder / "data"
+        self.env = x_env(
+            display,
+            HOME=str(folder / "home"),
+            XDG_CONFIG_HOME=str(folder / "config"),
+            XDG_RUNTIME_DIR=str(runtime),
+            WHISPERDESK_DATA_DIR=str(self.data),
+            HF_HUB_OFFLINE="1",
+        )
+        self.log = (folder / "window.log").open("w")
+        argv = [sys.executable, "-m", "app", "--simulate", str(speech), "--output", mode]
+        self.process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.window = xdotool(display, "search", "--sync", "--name", "^whisperdesk$", timeout=60).splitlines()[0]
+        deadline = time.monotonic() + 30
+        while self.dictate("status").get("ok") is not True:
+            assert time.monotonic() < deadline, "the window never answered `whisperdesk dictate status`"
+            time.sleep(0.2)
+        time.sleep(4.0)  # tiny.en loads in about a second here: let it be ready before the first toggle
+
+    def dictate(self, command: str) -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "dictate", command, "--json"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        try:
+            return json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            return {"ok": False, "error": done.stderr.strip()}
+
+    def wait_state(self, state: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.dictate("status").get("state") != state:
+            assert time.monotonic() < deadline, f"dictation never became {state}"
+            time.sleep(0.1)
+
+    def transcript(self) -> tuple[str, list[tuple[float, str]]]:
+        """The window's own committed text (its autosave) and its pieces' (audio end, text)."""
+        files = sorted((self.data / "autosave").glob("*.json"))
+        assert files, "the window autosaved no transcript"
+        saved = read_session(files[-1])
+        return saved.text, [(piece.end, piece.text) for piece in saved.pieces]
+
+    def close(self) -> str:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+        return Path(self.log.name).read_text()
+
+
+@pytest.fixture
+def speech(utterance):
+    return utterance(SPEECH)
+
+
+def _watch(target: Target, window: Window, until: float, idle_s: float = 3.0) -> list[tuple[float, str]]:
+    """Every change of the target's text with its time, until `until`, the dictation over (the file ended),
+    and then `idle_s` without change."""
+    seen = [(time.time(), target.text())]
+    over_at: float | None = None
+    next_status = 0.0
+    while True:
+        time.sleep(0.02)
+        text = target.text()
+        now = time.time()
+        if text != seen[-1][1]:
+            seen.append((now, text))
+        if over_at is None and now > until and now >= next_status:
+            next_status = now + 0.25
+            if window.dictate("status").get("state") == "idle":
+                over_at = now
+        if over_at is not None and now - max(over_at, seen[-1][0]) > idle_s:
+            return seen
+
+
+@pytest.mark.parametrize("trigger", ["dictate", "shortcut"])
+def test_type_mode_types_words_as_they_are_committed(
+    xdisplay: str, target_factory, speech, tmp_path: Path, trigger: str
+) -> None:
+    """Started by `whisperdesk dictate toggle`, or by Ctrl+Shift+Space pressed while the target has the focus."""
+    window = Window(xdisplay, tmp_path, speech.path, "type")
+    try:
+        target = target_factory()
+        assert xdotool(xdisplay, "getwindowfocus") == target.window
+        pressed = time.time()
+        if trigger == "shortcut":
+            xdotool(xdisplay, "key", "ctrl+shift+space")
+        else:
+            assert window.dictate("toggle").get("ok") is True
+        seen = _watch(target, window, pressed + speech.duration_s)
+        assert window.dictate("status").get("state") == "idle"  # the file ended: the dictation with it
+        typed = seen[-1][1]
+        transcript, pieces = window.transcript()
+        assert xdotool(xdisplay, "getwindowfocus") == target.window  # the window never took the focus
+
+        # every committed word arrived, in order, in the target (and nowhere else)
+        assert typed == join_commits([text for _, text in pieces])
+        assert typed.lower() == transcript.lower()
+        error = wer(speech.reference, typed)
+        assert error < MAX_WER, f"WER {error:.1%}: {typed!r}"
+        first = next(t for t, text in seen if text.strip())
+        # speech -> typed: each piece's audio end (audio runs from the toggle on) to the moment it was all there
+        latencies = []
+        words_so_far = 0
+        for audio_end, piece in pieces:
+            words_so_far += len(piece.split())
+            arrived = next(t for t, text in seen if len(text.split()) >= words_so_far)
+            latencies.append(arrived - (pressed + audio_end))
+        report = {
+            "toggle_to_first_word_s": round(first - pressed, 2),
+            "speech_to_typed_median_s": round(statistics.median(latencies), 2),
+            "speech_to_typed_p95_s": round(_p95(latencies), 2),
+            "pieces": len(pieces),
+            "piece_latencies_s": [round(x, 2) for x in latencies],
+            "piece_audio_end_s": [round(end, 2) for end, _ in pieces],
+            "wer": round(error, 3),
+        }
+        print(f"type mode ({trigger}):", json.dumps(report))
+        assert first - pressed < FIRST_WORDS_S, report
+
+        # a second dictation, stopped by toggling again: nothing arrives after it has stopped
+        before = target.text()
+        assert window.dictate("toggle").get("ok") is True
+        target.wait_for(lambda text: len(text) > len(before), timeout=10)
+        assert window.dictate("toggle").get("ok") is True
+        window.wait_state("idle", 15)
+        stopped = target.text()
+        time.sleep(3.0)
+        assert target.text() == stopped
+        added = stopped[len(before) :]
+        assert stopped.startswith(before) and added.strip()
+        assert len(added.split()) < len(typed.split())  # stopped early: not the whole file again
+    finally:
+        log = window.close()
+    assert "Traceback" not in log, log
+
+
+def test_paste_mode_pastes_once_at_the_end_and_restores_the_clipboard(
+    xdisplay: str, target_factory, speech, tmp_path: Path
+) -> None:
+    window = Window(xdisplay, tmp_path, speech.path, "paste")
+    try:
+        target = target_factory(clipboard=PREVIOUS_CLIPBOARD)
+        assert target.wait_for(lambda _: target.clipboard() == PREVIOUS_CLIPBOARD) == ""
+        pressed = time.time()
+        assert window.dictate("toggle").get("ok") is True
+        seen = _watch(target, window, pressed + speech.duration_s)
+        pasted = seen[-1][1]
+        transcript, pieces = window.transcript()
+        assert [text for _, text in seen if text] == [pasted]  # one change: the whole utterance at once
+        assert pasted == join_commits([text for _, text in pieces])  # the same text type mode would type
+        assert pasted.lower() == transcript.lower()
+        error = wer(speech.reference, pasted)
+        assert error < MAX_WER, f"WER {error:.1%}: {pasted!r}"
+        deadline = time.monotonic() + 5
+        while target.clipboard() != PREVIOUS_CLIPBOARD and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert target.clipboard() == PREVIOUS_CLIPBOARD
+        assert xdotool(xdisplay, "getwindowfocus") == target.window
+        print("paste mode:", json.dumps({"toggle_to_paste_s": round(seen[-1][0] - pressed, 2), "wer": round(error, 3)}))
+    finally:
+        log = window.close()
+    assert "Traceback" not in log, log

@@ -1,0 +1,33 @@
+"""Commits joined as they are typed into another app: spacing and capitals across commits, nothing invented."""
+
+from __future__ import annotations
+
+from app.desktop.text_joiner import CommitJoiner, join_commits
+
+
+def test_space_between_commits_and_capital_after_a_sentence_end() -> None:
+    assert join_commits(["hello", "world.", "How"]) == "hello world. How"
+    assert join_commits(["it ends.", "and goes on"]) == "it ends. And goes on"
+    assert join_commits(["what?", "yes"]) == "what? Yes"
+
+
+def test_no_space_before_punctuation() -> None:
+    assert join_commits(["so", ", well", "."]) == "so, well."
+    assert join_commits(["fifty", "% more"]) == "fifty% more"
+
+
+def test_first_commit_keeps_the_models_case_and_gets_no_leading_space() -> None:
+    assert join_commits(["  hello there  ", "you"]) == "hello there you"
+    assert join_commits(["Hello"]) == "Hello"
+
+
+def test_mid_sentence_case_is_left_alone() -> None:
+    assert join_commits(["I think", "I can", "see Paris"]) == "I think I can see Paris"
+
+
+def test_each_piece_only_adds_and_a_new_dictation_starts_fresh() -> None:
+    joiner = CommitJoiner()
+    pieces = [joiner.next(c) for c in ["one.", "", "two"]]
+    assert pieces == ["one.", "", " Two"]
+    joiner.reset()
+    assert joiner.next("three") == "three"

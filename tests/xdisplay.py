@@ -1,0 +1,64 @@
+"""A private Xvfb display for tests that need a real X server (global shortcut grabs, xdotool keys):
+skipped where Xvfb or xdotool is missing, a failure in CI (WHISPERDESK_REQUIRE_FIXTURES=1)."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.tools import missing_fixture, need_tools
+
+XVFB_START_S = 20.0  # seconds Xvfb may take to open its socket
+
+
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    """Start Xvfb on a free display number picked at random in 300-899, away from the low numbers other
+    tools and tests default to (:0, xvfb-run's :99), so keys pressed on one test's display never land on
+    another's; (process, ":N")."""
+    rng = random.Random()
+    for _attempt in range(20):
+        number = rng.randrange(300, 900)
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        process = subprocess.Popen(
+            ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + XVFB_START_S
+        while time.monotonic() < deadline and process.poll() is None:
+            if Path(f"/tmp/.X11-unix/X{number}").exists():
+                return process, f":{number}"
+            time.sleep(0.05)
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+    missing_fixture("Xvfb did not start on any free display number")
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture
+def xdisplay() -> Iterator[str]:
+    """A fresh virtual X display ":N" for one test (with xdotool to press keys on it)."""
+    need_tools("Xvfb", "xdotool")
+    process, display = start_xvfb()
+    try:
+        yield display
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def xdotool(display: str, *args: str) -> None:
+    """Run xdotool on `display` (keys go through XTEST, as a real keyboard's would)."""
+    subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, check=True, timeout=20)

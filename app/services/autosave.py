@@ -25,7 +25,8 @@ from pathlib import Path
 import platformdirs
 
 from app.services.export_files import write_atomically
-from inference.results import Segment, join_texts
+from app.services.live_transcript import SavedText
+from inference.results import Segment
 
 DATA_DIR_ENV = "WHISPERDESK_DATA_DIR"  # overrides the user data folder (tests, portable installs)
 AUTOSAVE_INTERVAL_S = 3.0  # seconds: the most dictation a crash can lose
@@ -44,21 +45,13 @@ def autosave_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class SavedSession:
+class SavedSession(SavedText):
     """A live transcript an earlier run left on disk."""
 
     path: Path
     saved_at: float  # time.time() of its last write
     pieces: tuple[Segment, ...]
     partial: str
-
-    @property
-    def text(self) -> str:
-        return join_texts([*(p.text for p in self.pieces), self.partial])
-
-    @property
-    def word_count(self) -> int:
-        return len(self.text.split())
 
 
 def _encode(pieces: Sequence[Segment], partial: str, saved_at: float) -> str:

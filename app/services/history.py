@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.services.autosave import Autosaver, data_dir
-from app.services.live_transcript import LiveTranscript
-from inference.results import Segment, join_texts
+from app.services.live_transcript import LiveTranscript, SavedText
+from inference.results import Segment
 from inference.stream_events import Commit, Level, Partial, Summary
 
 HISTORY_KEEP = 500  # dictations kept; the oldest beyond this are deleted
@@ -51,7 +51,7 @@ def process_alive(pid: int) -> bool:
 
 
 @dataclass(frozen=True)
-class HistoryRecord:
+class HistoryRecord(SavedText):
     """One dictation: its committed pieces (session audio times), the last partial saved, and where from."""
 
     id: str
@@ -66,14 +66,6 @@ class HistoryRecord:
     saved_at: float = 0.0  # time.time() of the last write
     autosave: str = ""  # the window's autosave file holding the same text (it recovers a crash), if any
     restore_done: bool = False  # interrupted and already restored or declined: not offered again
-
-    @property
-    def text(self) -> str:
-        return join_texts([*(p.text for p in self.pieces), self.partial])
-
-    @property
-    def word_count(self) -> int:
-        return len(self.text.split())
 
     def status(self, now: float | None = None) -> str:
         """FINISHED, RUNNING (its process still writes it) or INTERRUPTED (the process died first)."""

@@ -10,6 +10,23 @@ from dataclasses import replace
 from inference.results import SENTENCE_END, Segment, join_texts
 from inference.stream_events import Commit, Partial
 
+
+class SavedText:
+    """The text of a stored dictation (autosave file, history record): its committed pieces and the
+    last partial, joined; the class using it has `pieces` and `partial`."""
+
+    pieces: tuple[Segment, ...]
+    partial: str
+
+    @property
+    def text(self) -> str:
+        return join_texts([*(p.text for p in self.pieces), self.partial])
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
 MAX_CUE_S = 7.0  # seconds: longest subtitle cue built from commits
 MAX_CUE_GAP_S = 1.2  # seconds of silence that start a new cue
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import pytest
 from app.bench.dataset import Utterance
 from app.commands.bench import NOT_INSTALLED
 from app.services.wer import wer
-from tests.packaging.user_env import offline_prefix, user_env
+from tests.packaging.user_env import offline_prefix, run_build_script, user_env
 from tests.tools import need_tools
 
 pytestmark = pytest.mark.packaging
@@ -29,16 +28,7 @@ SHOT_FILE = "jfk.flac"
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The executable of a copy of dist/whisperdesk made away from the repository (built first if stale)."""
-    env = {**os.environ, "VENV": sys.prefix}
-    build = subprocess.run(
-        ["bash", str(REPO / "packaging" / "build.sh")],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT_S,
-        check=False,
-    )
+    build = run_build_script(REPO, "build.sh", BUILD_TIMEOUT_S)
     assert build.returncode == 0, build.stderr[-4000:]
     installed = tmp_path_factory.mktemp("installed") / "whisperdesk"
     shutil.copytree(REPO / "dist" / "whisperdesk", installed, symlinks=True)

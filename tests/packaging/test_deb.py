@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 
 from app.bench.dataset import Utterance
 from app.services.wer import wer
-from tests.packaging.user_env import offline_prefix, user_env
+from tests.packaging.user_env import offline_prefix, run_build_script, user_env
 from tests.tools import need_tools
 
 pytestmark = pytest.mark.packaging
@@ -90,16 +89,7 @@ def _elf_files(root: Path) -> Iterator[Path]:
 def deb() -> Path:
     """dist/whisperdesk_<version>_amd64.deb, built (with the bundle) unless fresh."""
     need_tools("dpkg-deb", "objdump")
-    env = {**os.environ, "VENV": sys.prefix}
-    build = subprocess.run(
-        ["bash", str(REPO / "packaging" / "deb.sh")],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT_S,
-        check=False,
-    )
+    build = run_build_script(REPO, "deb.sh", BUILD_TIMEOUT_S)
     assert build.returncode == 0, build.stderr[-4000:]
     assert build.stdout.strip().splitlines()[-1] == str(DEB.relative_to(REPO))
     return DEB

@@ -36,16 +36,18 @@ def _p95(values: list[float]) -> float:
 class Window:
     """`python -m app --simulate FILE --output MODE` in a private HOME, data and runtime folder."""
 
-    def __init__(self, display: str, folder: Path, speech: Path, mode: str) -> None:
+    def __init__(self, display: str, folder: Path, speech: Path, mode: str, settings: str = "") -> None:
         runtime = folder / "run"
         runtime.mkdir(mode=0o700)
         self.data = folder / "data"
+        (folder / "settings.ini").write_text(f"[settings]\n{settings}")
         self.env = x_env(
             display,
             HOME=str(folder / "home"),
             XDG_CONFIG_HOME=str(folder / "config"),
             XDG_RUNTIME_DIR=str(runtime),
             WHISPERDESK_DATA_DIR=str(self.data),
+            WHISPERDESK_SETTINGS_FILE=str(folder / "settings.ini"),
             HF_HUB_OFFLINE="1",
         )
         self.log = (folder / "window.log").open("w")
@@ -205,6 +207,39 @@ def test_paste_mode_pastes_once_at_the_end_and_restores_the_clipboard(
         assert target.clipboard() == PREVIOUS_CLIPBOARD
         assert xdotool(xdisplay, "getwindowfocus") == target.window
         print("paste mode:", json.dumps({"toggle_to_paste_s": round(seen[-1][0] - pressed, 2), "wer": round(error, 3)}))
+    finally:
+        log = window.close()
+    assert "Traceback" not in log, log
+
+
+def test_hold_mode_types_only_after_the_keys_are_released(xdisplay: str, target_factory, speech, tmp_path: Path):
+    """Hold-to-talk: dictation runs while Ctrl+Shift+Space is held; nothing reaches the target until the keys
+    are up (X11 keeps the keyboard grabbed meanwhile, and held modifiers would change the characters), then
+    exactly the committed words arrive: no stray Ctrl/Shift-modified characters."""
+    window = Window(xdisplay, tmp_path, speech.path, "type", settings="hotkey_mode=hold\n")
+    try:
+        target = target_factory()
+        hold_s = 6.0
+        held = subprocess.Popen(
+            ["xdotool", "keydown", "ctrl+shift+space", "sleep", str(hold_s), "keyup", "ctrl+shift+space"],
+            env=window.env,
+        )
+        pressed = time.time()
+        window.wait_state("listening", timeout=5.0)
+        seen = [(time.time(), target.text())]
+        while held.poll() is None:
+            seen.append((time.time(), target.text()))
+            time.sleep(0.05)
+        released = time.time()
+        assert all(text == "" for _, text in seen), "text reached the target while the keys were held"
+        window.wait_state("idle", timeout=30.0)  # the release stopped dictation; the last words are flushed
+        time.sleep(2.0)
+        typed = target.text()
+        _, pieces = window.transcript()
+        assert pieces and pieces[-1][0] <= hold_s + 1.0  # only what was said while held
+        assert typed == join_commits([text for _, text in pieces]), typed
+        assert typed and wer(speech.reference, typed) < 1.0  # real words, from the first part of the speech
+        print("hold mode:", json.dumps({"held_s": round(released - pressed, 2), "typed": typed}))
     finally:
         log = window.close()
     assert "Traceback" not in log, log

@@ -11,7 +11,7 @@ PKGS=(
   espeak-ng sox                 # synthesized speech and format conversion in tests
   binutils                      # objdump for the PyInstaller bundle
   desktop-file-utils appstream  # validate packaging/*.desktop and the AppStream metainfo (tests/packaging)
-  xdotool                       # packaging/measure.sh waits for the bundle's window
+  xdotool                       # desktop tests press shortcuts and focus windows; measure.sh waits for the window
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -40,15 +40,20 @@ def test_language_is_detected_and_recorded(base_cli, utterance):
     assert "州" in record["text"] and ("協會" in record["text"] or "协会" in record["text"]), record["text"]
 
 
-def test_translate_gives_english_text(base_cli, utterance):
+def test_translate_gives_english_text(base_cli, base_model, utterance):
     """--task translate turns the Mandarin speech into English text (Latin letters only) naming Guangzhou.
 
-    base translates this 4 s clip poorly ("Guangzhou city, ... central committee ..."); the city's name
-    is the one keyword it gives on every setting tried (beam 1 and 5, VAD on and off)."""
+    base translates this 4 s clip poorly ("Guangzhou city, ... central committee ..."). Through the CLI
+    the engine's temperature fallback may sample, and its random state depends on what this process ran
+    before (seen once: "the chinese ministry of foreign affairs, ..."), so there only what the code controls
+    is checked: the task, the language, Latin letters. The city's name, the one keyword base gives on every
+    setting tried (beam 1 and 5, VAD on and off), is checked on a greedy decode without the fallback."""
     status, out, _ = base_cli("transcribe", str(utterance(MANDARIN).path), "--format", "json", "--task", "translate")
     record = _record(out)
     assert status == 0 and (record["task"], record["language"]) == ("translate", "zh")
-    text = record["text"].lower()
+    assert record["text"].isascii() and len(record["text"].split()) >= 3, record["text"]
+    greedy = TranscribeOptions(task="translate", temperature=(0.0,))
+    text = transcribe_file(utterance(MANDARIN).path, base_model, greedy).transcript.text.lower()
     assert text.isascii(), text
     assert "guangzhou" in text and len(text.split()) >= 3, text
 

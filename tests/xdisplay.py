@@ -43,9 +43,8 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
     raise AssertionError("unreachable")
 
 
-@pytest.fixture
-def xdisplay() -> Iterator[str]:
-    """A fresh virtual X display ":N" for one test (with xdotool to press keys on it)."""
+def xvfb_display() -> Iterator[str]:
+    """A running Xvfb's display name while the generator is open, stopped after (the fixtures' body)."""
     need_tools("Xvfb", "xdotool")
     process, display = start_xvfb()
     try:
@@ -59,6 +58,22 @@ def xdisplay() -> Iterator[str]:
             process.wait()
 
 
-def xdotool(display: str, *args: str) -> None:
-    """Run xdotool on `display` (keys go through XTEST, as a real keyboard's would)."""
-    subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, check=True, timeout=20)
+@pytest.fixture
+def xdisplay() -> Iterator[str]:
+    """A fresh virtual X display ":N" for one test (with xdotool to press keys on it)."""
+    yield from xvfb_display()
+
+
+def x_env(display: str, **extra: str) -> dict[str, str]:
+    """The environment of a client of the test's X server (a real platform plugin, not offscreen)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=display, **extra)
+    return env
+
+
+def xdotool(display: str, *args: str, timeout: float = 20.0) -> str:
+    """Run xdotool on `display` (keys go through XTEST, as a real keyboard's would); its output."""
+    done = subprocess.run(
+        ["xdotool", *args], env=x_env(display), capture_output=True, text=True, timeout=timeout, check=True
+    )
+    return done.stdout.strip()

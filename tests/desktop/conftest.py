@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -11,47 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.tools import missing_fixture, need_tools
+from tests.xdisplay import x_env, xdotool, xvfb_display
 
 TARGET = Path(__file__).with_name("text_target.py")
 
 
 @pytest.fixture(scope="module")
 def xdisplay() -> Iterator[str]:
-    """A fresh Xvfb on a free display number (Xvfb picks it: -displayfd); its name, e.g. ':5'."""
-    need_tools("Xvfb", "xdotool", hint="apt-get install xvfb xdotool")
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        missing_fixture("Xvfb did not start")
-    try:
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(10)
-
-
-def x_env(display: str, **extra: str) -> dict[str, str]:
-    """The environment of a client of the test's X server (a real platform plugin, not offscreen)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
-    env.update(DISPLAY=display, **extra)
-    return env
-
-
-def xdotool(display: str, *args: str, timeout: float = 20.0) -> str:
-    done = subprocess.run(
-        ["xdotool", *args], env=x_env(display), capture_output=True, text=True, timeout=timeout, check=True
-    )
-    return done.stdout.strip()
+    """One Xvfb for a test module (tests/xdisplay.py starts it)."""
+    yield from xvfb_display()
 
 
 class Target:

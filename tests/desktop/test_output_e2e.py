@@ -17,7 +17,8 @@ import pytest
 from app.desktop.text_joiner import join_commits
 from app.services.autosave import read_session
 from app.services.wer import wer
-from tests.desktop.conftest import Target, x_env, xdotool
+from tests.desktop.conftest import Target
+from tests.xdisplay import x_env, xdotool
 
 pytestmark = [pytest.mark.model, pytest.mark.realtime, pytest.mark.gui]
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.desktop.type_queue import TypingQueue
 from app.desktop.typing import TypingUnavailable, XTestTyper, open_typer
-from tests.desktop.conftest import x_env
+from tests.xdisplay import x_env
 
 pytestmark = pytest.mark.gui
 

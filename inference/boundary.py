@@ -13,6 +13,7 @@ import numpy as np
 from faster_whisper import BatchedInferencePipeline
 
 from audio.contract import PcmAudio, check_contract
+from inference.aligned_model import AlignedWhisperModel
 from inference.errors import UnsupportedTaskError
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
@@ -61,8 +62,25 @@ def _engine(loaded: LoadedModel, options: TranscribeOptions) -> tuple[Callable, 
 
 def _run(loaded: LoadedModel, samples: np.ndarray, options: TranscribeOptions) -> tuple[Iterator[Segment], str, float]:
     call, kwargs = _engine(loaded, options)
-    raw_segments, info = call(samples, **kwargs)
-    return (_to_segment(s) for s in raw_segments), info.language, info.language_probability
+    frames = options.encoder_frames(samples.size)
+    model = loaded.model
+    if not isinstance(model, AlignedWhisperModel):  # a plain engine (tests, the baseline view): its own window
+        raw_segments, info = call(samples, **kwargs)
+        return (_to_segment(s) for s in raw_segments), info.language, info.language_probability
+    with model.encoder_frames(frames):  # language detection may encode here, eagerly
+        raw_segments, info = call(samples, **kwargs)
+    return _windowed(model, frames, raw_segments), info.language, info.language_probability
+
+
+def _windowed(model: AlignedWhisperModel, frames: int | None, raw_segments) -> Iterator[Segment]:
+    """The lazy segments, decoded with this run's encoder window whenever the caller pulls them."""
+    iterator = iter(raw_segments)
+    while True:
+        with model.encoder_frames(frames):
+            raw = next(iterator, None)
+        if raw is None:
+            return
+        yield _to_segment(raw)
 
 
 def run_model(loaded: LoadedModel, audio: PcmAudio, options: TranscribeOptions) -> tuple[Iterator[Segment], str, float]:

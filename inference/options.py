@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 BATCH_SIZE = 8  # chunks decoded together when batched decoding is asked for without a number
@@ -31,14 +32,27 @@ class TranscribeOptions:
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     batch_size: int = 0  # 0: the engine's sequential 30 s windows; N: VAD-cut chunks decoded N at a time
+    # Live steps: encode the audio plus `encoder_margin_s`, at least `encoder_min_s`, instead of Whisper's
+    # padded 30 s window (None: the full window, as files use). See inference/aligned_model.py.
+    encoder_min_s: float | None = None
+    encoder_margin_s: float = 2.0
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {', '.join(TASKS)}, not {self.task!r}")
         if self.beam_size < 1 or self.batch_size < 0:
             raise ValueError(f"need beam_size >= 1 and batch_size >= 0, got {self.beam_size} and {self.batch_size}")
+        if self.encoder_min_s is not None and not (0 < self.encoder_min_s <= 30 and self.encoder_margin_s >= 0):
+            raise ValueError(f"need 0 < encoder_min_s <= 30 and encoder_margin_s >= 0, got {self.encoder_min_s}")
         if self.batch_size and not self.vad_filter:
             raise ValueError("batched decoding cuts the audio at the pauses the VAD finds: it needs the VAD on")
+
+    def encoder_frames(self, samples: int) -> int | None:
+        """Log-mel frames the encoder is given for `samples` of 16 kHz audio (None: the padded 30 s)."""
+        if self.encoder_min_s is None:
+            return None
+        seconds = max(samples / 16000 + self.encoder_margin_s, self.encoder_min_s)
+        return min(3000, math.ceil(seconds * 100))
 
     def to_kwargs(self) -> dict:
         """Keyword arguments for WhisperModel.transcribe (and BatchedInferencePipeline.transcribe)."""

@@ -65,6 +65,7 @@ class Summary:
     partial_latency_median_s: float | None = None
     error: str | None = None  # the StreamError message when the session ended on a failure
     language: str | None = None  # the session's language (detected once with a multilingual model)
+    phrase_latency_median_s: float | None = None  # speech end heard by the VAD to the phrase fully committed
 
 
 StreamEvent = Partial | Commit | Level | StreamError | Summary

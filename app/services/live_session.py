@@ -32,6 +32,10 @@ _END = object()  # reader -> session: the source ended
 _STOP = object()  # stop() -> session: wake up and finish
 
 
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
 def p95(values: list[float]) -> float | None:
     """The 95th percentile (numpy's linear interpolation); None for no values."""
     return float(np.percentile(values, 95)) if values else None
@@ -266,4 +270,5 @@ class LiveSession:
             partial_latency_median_s=statistics.median(partials) if (partials := self._partial_latencies) else None,
             error=self.error,
             language=self.transcriber.language,
+            phrase_latency_median_s=_median(self.transcriber.stats.phrase_latency_s),
         )

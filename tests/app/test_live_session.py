@@ -115,8 +115,10 @@ def test_levels_feed_a_meter_about_twenty_times_a_second():
 
 
 def test_faster_than_realtime_source_steps_at_a_fixed_pace():
-    """A file replayed as fast as possible is stepped every step_s of audio, not all at once."""
-    session, _, _ = session_for(ScriptedSource(8.0, realtime=False), options=StreamingOptions(step_s=0.5))
+    """A file replayed as fast as possible is stepped every step_s of audio, not all at once (the pause rule's
+    faster polling off, so every step is a step_s one)."""
+    options = StreamingOptions(step_s=0.5, sentence_pause_s=None)
+    session, _, _ = session_for(ScriptedSource(8.0, realtime=False), options=options)
     session.run()
     assert session.metrics.steps.steps == 16
 

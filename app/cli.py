@@ -15,6 +15,7 @@ from app.gui.launch import launch_gui, window_options  # Qt-free until a window 
 from audio.contract import ContractError
 from audio.errors import AudioError, first_line
 from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled, UnsupportedTaskError
+from inference.remote.server import ServerError
 
 # Modules under app/commands that each register subcommands.
 COMMAND_MODULES = ("transcribe", "info", "live", "bench", "contract_demo", "history", "dictate")
@@ -26,6 +27,7 @@ EXPECTED_ERRORS = (
     ModelNotFoundError,
     ModelIntegrityError,
     UnsupportedTaskError,
+    ServerError,
     OSError,
 )
 

@@ -10,6 +10,7 @@ from faster_whisper import WhisperModel
 
 from audio.errors import first_line
 from inference.aligned_model import AlignedWhisperModel
+from inference.cuda_libs import preload_cuda_libraries
 from inference.fingerprint import model_fingerprint
 from inference.models import DEFAULT_MODEL, resolve_model
 
@@ -65,13 +66,15 @@ class CudaUnusableError(ValueError):
 
 def check_cuda_runs(model: WhisperModel) -> None:
     """Run one encoder pass on zeros: CTranslate2 loads cuBLAS lazily, so a GPU that is visible
-    but lacks the CUDA libraries the wheel was built for only fails at the first real call."""
+    but lacks the CUDA libraries the wheel was built for only fails at the first real call. The
+    message says where CUDA 12's libraries came from (inference/cuda_libs.py), or why not."""
     features = np.zeros((1, model.model.n_mels, 3000), dtype=np.float32)
     try:
         model.model.encode(ctranslate2.StorageView.from_array(features), to_cpu=True)
     except RuntimeError as exc:
         first = first_line(exc)
-        raise CudaUnusableError(f"CUDA GPU visible but unusable: {first}") from None
+        libraries = preload_cuda_libraries().describe()
+        raise CudaUnusableError(f"CUDA GPU visible but unusable: {first} ({libraries})") from None
 
 
 def load_model(
@@ -91,6 +94,8 @@ def load_model(
             resolved.path, device=on, compute_type=compute, cpu_threads=cpu_threads, local_files_only=resolved.is_local
         )
 
+    if device == "cuda":
+        preload_cuda_libraries()  # the `cuda` extra's cuBLAS/cuDNN, before CTranslate2 looks for them
     model = build(device, compute_type)
     fallback = None
     if device == "cuda":

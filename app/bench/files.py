@@ -9,7 +9,10 @@ rows, all in one run on the same loaded weights:
 - whisperdesk batched: the same with `--batched` (VAD-cut chunks decoded 8 at a time);
 - faster-whisper: the baseline above;
 - faster-whisper, our options: the engine with our options mirrored (VAD and its own word timestamps),
-  a second, labelled row: mirroring options onto a baseline hid a loss once, so it is never the baseline.
+  a second, labelled row: mirroring options onto a baseline hid a loss once, so it is never the baseline;
+- server N (with `--server URL`, repeatable): `transcribe_file` on that OpenAI-compatible server, the
+  conversion here and the decoding there, compared with the local whisperdesk row of the same run. Its
+  RSS columns are this process's (the client's); the server's own memory is not seen from here.
 
 Timing: after one untimed warm-up per side, each file runs `--repeat` times per side, the order of the
 sides rotating from file to file; a file's time is its fastest run (least disturbed by other load), summed.
@@ -29,7 +32,7 @@ from pathlib import Path
 
 from app.bench.dataset import Utterance, english_set
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
-from app.commands.common import UserError, add_model_args, load_from_args
+from app.commands.common import UserError, add_model_args, add_server_args, load_from_args, servers_from_args
 from app.services.file_jobs import transcribe_file
 from app.services.units import to_mb
 from app.services.wer import corpus_wer, wer
@@ -37,6 +40,7 @@ from inference.aligned_model import engine_view
 from inference.loader import LoadedModel
 from inference.options import BATCH_SIZE, TranscribeOptions
 from inference.pipeline import pipeline_record
+from inference.remote.server import RemoteServer
 
 OURS = "whisperdesk"
 OURS_BATCHED = "whisperdesk batched"
@@ -48,6 +52,7 @@ BATCHED = replace(OPTIONS, batch_size=BATCH_SIZE)
 PLAIN_KWARGS = {"language": "en", "beam_size": 5}  # faster-whisper as its README calls it
 WER_TARGET_POINTS = 0.5  # |WER ours - WER baseline| in percentage points
 OVERHEAD_TARGET = 0.05  # ours may take at most 5% longer than the baseline
+SERVER_WER_TARGET_POINTS = 1.0  # |WER on a server - WER local| in percentage points (issue 13)
 
 # A side transcribes one file and returns (text, audio seconds).
 Side = Callable[[Path], tuple[str, float]]
@@ -98,11 +103,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per file and side (fastest is kept)")
     parser.add_argument("--json", action="store_true", help="print one machine-readable JSON object")
     add_model_args(parser)
+    add_server_args(parser)
     parser.set_defaults(func=run)
 
 
-def our_side(loaded: LoadedModel, options: TranscribeOptions = OPTIONS) -> Side:
-    """whisperdesk's pipeline: transcribe_file (decode, convert, contract check, model)."""
+def our_side(loaded: LoadedModel | RemoteServer, options: TranscribeOptions = OPTIONS) -> Side:
+    """whisperdesk's pipeline: transcribe_file (decode, convert, contract check, then the model here or
+    contract audio sent to the server)."""
 
     def transcribe(path: Path) -> tuple[str, float]:
         result = transcribe_file(path, loaded, options)
@@ -122,6 +129,11 @@ def plain_side(loaded: LoadedModel, kwargs: dict | None = None) -> Side:
         return " ".join(t.strip() for t in texts if t.strip()), info.duration
 
     return transcribe
+
+
+def server_names(servers: list[RemoteServer]) -> dict[str, RemoteServer]:
+    """Row names for the servers ("server 1", ...): URLs are too long for the table's first column."""
+    return {f"server {i}": server for i, server in enumerate(servers, 1)}
 
 
 def all_sides(loaded: LoadedModel) -> dict[str, Side]:
@@ -201,6 +213,29 @@ def _mb(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}"
 
 
+def against_local(summaries: list[SideSummary], servers: dict[str, RemoteServer]) -> dict[str, dict]:
+    """Each server row against the local whisperdesk row of the same run: WER points and time ratio."""
+    ours = next(s for s in summaries if s.name == OURS)
+    return {
+        s.name: {"url": servers[s.name].display, "model": servers[s.name].model, **ratios(s, ours)}
+        for s in summaries
+        if s.name in servers
+    }
+
+
+def format_servers(compared: dict[str, dict]) -> list[str]:
+    """The lines saying how each server did against local transcription."""
+    lines = []
+    for name, row in compared.items():
+        points = row["wer_points"]
+        lines.append(
+            f"{name} = {row['url']} (model {row['model']}) against {OURS} on this computer: "
+            f"WER {points:+.2f} points (target within {SERVER_WER_TARGET_POINTS:g}): "
+            f"{'met' if abs(points) <= SERVER_WER_TARGET_POINTS else 'MISSED'}, time x{row['processing_s'] or 0:.3f}"
+        )
+    return lines
+
+
 def format_table(summaries: list[SideSummary], header: str) -> str:
     """The human-readable report: every row with its time ratio and WER difference against the
     baseline, the targets for our default row, then per-file WER."""
@@ -238,8 +273,9 @@ def run(args: argparse.Namespace) -> int:
     files = english_set()[: args.limit] if args.limit else english_set()
     if not files or args.repeat < 1:
         raise UserError("nothing to run: --limit and --repeat must be at least 1")
+    servers = server_names(servers_from_args(args))
     loaded = load_from_args(args)
-    sides = all_sides(loaded)
+    sides = all_sides(loaded) | {name: our_side(server) for name, server in servers.items()}
     for side in sides.values():  # warm-up, untimed
         side(files[0].path)
     runs = measure(files, sides, args.repeat)
@@ -257,13 +293,16 @@ def run(args: argparse.Namespace) -> int:
         "repeat": args.repeat,
         "timing": "fastest of the repeats per file, summed; the side that runs first rotates",
         "rss": "peak RSS of this process during each run (model included), high-water mark reset before each run",
+        "servers": {name: server.record() for name, server in servers.items()},
     }
+    compared = against_local(summaries, servers)
     if args.json:
         report = {
             "settings": settings,
             "pipeline": pipeline_record(info),
             "sides": {s.name: asdict(s) for s in summaries},
             "ratio": {s.name: ratios(s, baseline) for s in summaries if s.name != BASELINE},
+            "servers_vs_local": compared,
         }
         print(json.dumps(report, ensure_ascii=False))
         return 0
@@ -271,5 +310,5 @@ def run(args: argparse.Namespace) -> int:
         f"bench files: {len(files)} English files of the shared set, {info.name} {info.compute_type} on {info.device}, "
         f"fastest of {args.repeat} run(s) per file"
     )
-    print(format_table(summaries, header))
+    print("\n".join([format_table(summaries, header), *(["", *format_servers(compared)] if compared else [])]))
     return 0

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from audio.errors import first_line
 from inference.loader import LoadedModel, load_model
 from inference.models import DEFAULT_MODEL
+from inference.remote.server import DEFAULT_MODEL as SERVER_MODEL
+from inference.remote.server import DEFAULT_TIMEOUT_S, KEY_ENV, RemoteServer
+from inference.remote.upload import UPLOAD_FORMATS
 
 T = TypeVar("T")
 
@@ -39,6 +44,47 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--allow-download", action="store_true", help="let a hub model name download (never done otherwise)"
     )
+
+
+def add_server_args(parser: argparse.ArgumentParser) -> None:
+    """--server (repeatable), --server-model, --server-timeout, --upload-format, --allow-insecure-key."""
+    group = parser.add_argument_group("transcription server (OpenAI-compatible; API key from $" + KEY_ENV + ")")
+    group.add_argument(
+        "--server",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="transcribe on this server instead of here, e.g. http://gpu-box:8000/v1; repeat to spread files",
+    )
+    group.add_argument("--server-model", default=SERVER_MODEL, help=f"the model to ask for (default {SERVER_MODEL})")
+    group.add_argument(
+        "--server-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="S",
+        help=f"seconds without an answer before a server counts as down (default {DEFAULT_TIMEOUT_S:g})",
+    )
+    group.add_argument("--upload-format", default="flac", choices=UPLOAD_FORMATS, help="how audio goes up")
+    group.add_argument(
+        "--allow-insecure-key", action="store_true", help="send the API key over plain http to another computer"
+    )
+
+
+def servers_from_args(args: argparse.Namespace) -> list[RemoteServer]:
+    """The --server values as servers, each with the key from $WHISPERDESK_API_KEY (never printed)."""
+    key = os.environ.get(KEY_ENV, "").strip() or None
+
+    def server(url: str) -> RemoteServer:
+        return RemoteServer(
+            url,
+            model=args.server_model,
+            api_key=key,
+            timeout_s=args.server_timeout,
+            allow_insecure_key=args.allow_insecure_key,
+            upload_format=args.upload_format,
+        )
+
+    return [checked(partial(server, url)) for url in args.server]
 
 
 def load_from_args(args: argparse.Namespace) -> LoadedModel:

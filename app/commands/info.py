@@ -6,6 +6,8 @@ import argparse
 
 from app.services.units import MB
 from audio.devices import list_input_devices
+from inference.cuda_libs import preload_cuda_libraries
+from inference.loader import cuda_available
 from inference.models import list_models
 
 
@@ -23,7 +25,15 @@ def run_models(args: argparse.Namespace) -> int:
         status = "available" if row.available else "not installed"
         print(f"{row.name:<10} {status:<13} {size:>9}  {row.source}: {row.detail}")
     print("any CTranslate2 model folder also works: --model /path/to/folder")
+    print(gpu_line())
     return 0
+
+
+def gpu_line() -> str:
+    """Whether `--device auto` can use a GPU here, and where CUDA 12's libraries come from."""
+    if not cuda_available():
+        return "GPU: none visible to CTranslate2 (models run on the CPU, int8)"
+    return f"GPU: CUDA visible; {preload_cuda_libraries().describe()} (auto checks it with a first encoder pass)"
 
 
 def run_devices(args: argparse.Namespace) -> int:

@@ -1,4 +1,8 @@
-"""`whisperdesk transcribe FILE...`: files to text, subtitles or JSON, one failure never stops the rest."""
+"""`whisperdesk transcribe FILE...`: files to text, subtitles or JSON, one failure never stops the rest.
+
+With --server the files are converted here and transcribed on OpenAI-compatible servers (several:
+spread over them, a file a server fails on retried on another); the output is the same.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,33 @@ import json
 import sys
 from pathlib import Path
 
-from app.commands.common import ProgressBar, add_model_args, checked, error, load_from_args, vocabulary_arg
+from app.commands.common import (
+    ProgressBar,
+    UserError,
+    add_model_args,
+    add_server_args,
+    checked,
+    error,
+    load_from_args,
+    servers_from_args,
+    vocabulary_arg,
+)
 from app.services.export_files import export_transcript, output_path
 from app.services.file_jobs import FileResult, transcribe_file
+from app.services.file_queue import ServerBatch, ServerOutcome
 from audio.contract import ContractError
 from audio.errors import AudioError
 from inference.exports import FORMATS, get_writer
+from inference.models import DEFAULT_MODEL
 from inference.options import BATCH_SIZE, TASKS, TranscribeOptions, vocabulary_hotwords
+from inference.remote.server import RemoteServer
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("transcribe", help="transcribe audio/video files")
     parser.add_argument("files", nargs="+", metavar="FILE")
     add_model_args(parser)
+    add_server_args(parser)
     parser.add_argument("--language", default=None, help="language code (default: detect; en for .en models)")
     parser.add_argument(
         "--task", default="transcribe", choices=TASKS, help="translate: any language to English (multilingual models)"
@@ -81,9 +99,52 @@ def emit(result: FileResult, fmt: str, output_dir: Path | None, taken: set[Path]
     print(f"{result.file} -> {target}", file=sys.stderr)
 
 
+class _InOrder:
+    """Writes a server batch's results in the order the files were given, as soon as each one's
+    predecessors are out; a file's error line is printed at once."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._done: dict[int, ServerOutcome] = {}
+        self._next = 0
+        self._written: set[Path] = set()
+        self.failures = 0
+
+    def __call__(self, outcome: ServerOutcome) -> None:
+        for fault in outcome.moved if outcome.result else ():
+            print(f"whisperdesk: warning: {outcome.path}: {fault}; sent to another server", file=sys.stderr)
+        if outcome.error is not None:
+            error(f"{outcome.path}: {outcome.error}")
+            self.failures += 1
+        self._done[outcome.index] = outcome
+        while self._next in self._done:
+            result = self._done.pop(self._next).result
+            self._next += 1
+            if result is not None:
+                _report(result, self._args, self._written)
+
+
+def _report(result: FileResult, args: argparse.Namespace, written: set[Path]) -> None:
+    if not result.transcript.text:
+        print(f"whisperdesk: warning: {result.file}: no speech found", file=sys.stderr)
+    emit(result, args.format, args.output_dir, written)
+
+
+def run_on_servers(args: argparse.Namespace, servers: list[RemoteServer], options: TranscribeOptions) -> int:
+    """The files through the servers; exit status 1 when any file has no transcript."""
+    if args.model != DEFAULT_MODEL:
+        raise UserError("--model names a model on this computer; with --server, name the server's with --server-model")
+    writer = _InOrder(args)
+    ServerBatch(servers, options, writer).run(args.files)
+    return 1 if writer.failures else 0
+
+
 def run(args: argparse.Namespace) -> int:
-    loaded = load_from_args(args)
     options = options_from_args(args)
+    servers = servers_from_args(args)
+    if servers:
+        return run_on_servers(args, servers, options)
+    loaded = load_from_args(args)
     failures = 0
     written: set[Path] = set()
     for file in args.files:
@@ -96,7 +157,5 @@ def run(args: argparse.Namespace) -> int:
             failures += 1
             continue
         bar.close()
-        if not result.transcript.text:
-            print(f"whisperdesk: warning: {file}: no speech found", file=sys.stderr)
-        emit(result, args.format, args.output_dir, written)
+        _report(result, args, written)
     return 1 if failures else 0

@@ -1,7 +1,8 @@
 """One file through the whole pipeline (decode -> convert -> contract -> model), Qt-free.
 
 The CLI, the GUI's file queue and the benchmarks all call `transcribe_file`, so they
-share every step.
+share every step. The model is a loaded local one or an OpenAI-compatible server: either way the
+file is decoded and converted here, and only contract audio goes on.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from dataclasses import asdict, dataclass
 from audio.decode import NativeFormat, ProgressFn, decode_to_contract, iter_contract_blocks, probe
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
-from inference.pipeline import pipeline_record
+from inference.pipeline import conversion_settings, package_versions, pipeline_record
+from inference.remote.server import RemoteServer
+from inference.remote.transcribe import transcribe_remote, transcribe_remote_blocks
 from inference.results import Segment, Transcript
 from inference.transcribe import in_pieces, transcribe, transcribe_blocks
 
 DECODE_SHARE = 0.1  # fraction of a file's progress bar given to decoding
+
+Engine = LoadedModel | RemoteServer  # what transcribes: a model in this process, or a server
 
 
 @dataclass(frozen=True)
@@ -30,25 +35,24 @@ class FileResult:
     transcript: Transcript
     native: NativeFormat
     processing_s: float
-    model: LoadedModel
+    model: Engine
     options: TranscribeOptions
 
     @property
     def rtf(self) -> float:
         return self.processing_s / self.transcript.duration_s if self.transcript.duration_s else 0.0
 
-    def to_record(self) -> dict:
-        """The JSON object printed by `transcribe --format json` and written by JSON export."""
+    def _engine_record(self) -> dict:
+        """Which weights made it (local) or which server and model (remote; the server's settings
+        decide beam size and VAD, which the API does not carry)."""
+        if isinstance(self.model, RemoteServer):
+            return {
+                "model": self.model.model,
+                "server": self.model.display,
+                "decoding": {"word_timestamps": self.options.word_timestamps, "hotwords": self.options.hotwords},
+            }
         info = self.model.info
         return {
-            "file": self.file,
-            "text": self.transcript.text,
-            "task": self.options.task,
-            "language": self.transcript.language,
-            "language_probability": self.transcript.language_probability,
-            "duration_s": round(self.transcript.duration_s, 3),
-            "processing_s": round(self.processing_s, 3),
-            "rtf": round(self.rtf, 4),
             "model": info.name,
             "model_sha256": info.sha256,
             "device": info.device,
@@ -59,6 +63,25 @@ class FileResult:
                 "batch_size": self.options.batch_size,
                 "hotwords": self.options.hotwords,
             },
+        }
+
+    def _pipeline_record(self) -> dict:
+        if isinstance(self.model, RemoteServer):
+            return {"server": self.model.record(), "versions": package_versions(), "conversion": conversion_settings()}
+        return pipeline_record(self.model.info)
+
+    def to_record(self) -> dict:
+        """The JSON object printed by `transcribe --format json` and written by JSON export."""
+        return {
+            "file": self.file,
+            "text": self.transcript.text,
+            "task": self.options.task,
+            "language": self.transcript.language,
+            "language_probability": self.transcript.language_probability,
+            "duration_s": round(self.transcript.duration_s, 3),
+            "processing_s": round(self.processing_s, 3),
+            "rtf": round(self.rtf, 4),
+            **self._engine_record(),
             "input": {
                 "sample_rate": self.native.sample_rate,
                 "channels": self.native.channels,
@@ -67,20 +90,23 @@ class FileResult:
                 "container": self.native.container,
                 "duration_s": self.native.duration_s,
             },
-            "pipeline": pipeline_record(info),
+            "pipeline": self._pipeline_record(),
             "segments": [asdict(s) for s in self.transcript.segments],
         }
 
 
 def transcribe_file(
     path: str | os.PathLike[str],
-    loaded: LoadedModel,
+    loaded: Engine,
     options: TranscribeOptions | None = None,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     on_segment: Callable[[Segment], None] | None = None,
 ) -> FileResult:
-    """Decode, convert and transcribe one file; progress covers both stages (0..1)."""
+    """Decode, convert and transcribe one file on a local model or a server; progress covers both stages (0..1).
+
+    A server's faults raise inference.remote.server.ServerError (one line naming it and the reason).
+    """
     started = time.perf_counter()
 
     def decode_progress(fraction: float) -> None:
@@ -96,8 +122,16 @@ def transcribe_file(
     if in_pieces(native.duration_s):
         # a long file: transcribed piece by piece while it is decoded, never whole in memory
         blocks = (samples for _, samples in iter_contract_blocks(path))
-        transcript = transcribe_blocks(loaded, blocks, native.duration_s, options, progress, cancel, on_segment)
+        if isinstance(loaded, RemoteServer):
+            transcript = transcribe_remote_blocks(
+                loaded, blocks, native.duration_s, options, progress, cancel, on_segment
+            )
+        else:
+            transcript = transcribe_blocks(loaded, blocks, native.duration_s, options, progress, cancel, on_segment)
     else:
         audio, native = decode_to_contract(path, progress=decode_progress)
-        transcript = transcribe(loaded, audio, options, model_progress, cancel, on_segment)
+        if isinstance(loaded, RemoteServer):
+            transcript = transcribe_remote(loaded, audio, options, model_progress, cancel, on_segment)
+        else:
+            transcript = transcribe(loaded, audio, options, model_progress, cancel, on_segment)
     return FileResult(str(path), transcript, native, time.perf_counter() - started, loaded, options)

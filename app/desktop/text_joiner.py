@@ -2,7 +2,10 @@
 commits, none before punctuation, and a capital after a sentence end. Pure text, no desktop.
 
 Typed text can never be taken back (no backspaces into someone else's field), so each commit's
-piece is final: what follows only ever adds to it.
+piece is final: what follows only ever adds to it. A new dictation is joined onto the last one the
+same way (" Next words" after "...end."), because it usually goes on in the same field; whether it
+really does is only known where the text is typed (app/desktop/type_queue.py), which types the
+commit `standalone` instead when it does not.
 """
 
 from __future__ import annotations
@@ -11,19 +14,25 @@ NO_SPACE_BEFORE = (".", ",", ";", ":", "!", "?", "…", ")", "]", "}", "%", "'s"
 SENTENCE_END = (".", "?", "!", "…")  # the same as inference.results.SENTENCE_END (desktop stays below inference)
 
 
+def standalone(commit: str) -> str:
+    """A commit typed where nothing of ours precedes it: no leading space, the model's own case."""
+    return " ".join(commit.split())
+
+
 class CommitJoiner:
-    """The text to type for each commit of one dictation, in order."""
+    """The text to type for each commit, in order, following what was typed before (across dictations
+    too: `reset` only when nothing typed before may precede the next commit)."""
 
     def __init__(self) -> None:
-        self._typed = ""  # the tail of what this dictation has typed (enough to decide the next join)
+        self._typed = ""  # the tail of what has been typed (enough to decide the next join)
 
     def reset(self) -> None:
-        """A new dictation starts: its first commit gets no leading space, and keeps the model's case."""
+        """Nothing precedes the next commit: it gets no leading space, and keeps the model's case."""
         self._typed = ""
 
     def next(self, commit: str) -> str:
-        """What to type for `commit` (may be "" for an empty commit)."""
-        text = " ".join(commit.split())
+        """What to type for `commit` after what came before (may be "" for an empty commit)."""
+        text = standalone(commit)
         if not text:
             return ""
         if self._typed:

@@ -1,11 +1,21 @@
 """A worker thread that types queued text (and presses Ctrl+V) so the GUI never waits on the keyboard:
-it waits while the user holds a modifier, types in order, and reports what it could not type."""
+it waits while the user holds a modifier, types in order, and reports what it could not type.
+
+It also decides whether a new dictation goes on from the last one. Its first piece comes in two forms,
+joined onto the last dictation (" Next words" after "...end.") and on its own ("next words"); the joined
+one is typed when our last typing or paste went into the window that has the focus now, less than
+CONTINUE_WITHIN_S ago, and nothing has failed since: presumably the same field, the cursor where we
+left it. Otherwise (the first dictation of the session, another window, a long pause) it is typed on
+its own. Where the typer cannot tell the focused window (wtype, ydotool, xdotool) only the time counts.
+What the user typed or clicked inside that window meanwhile cannot be seen.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,11 +24,13 @@ from app.desktop.typing import Typer, TypingUnavailable, open_typer
 # (text that was not typed, why) — called on the worker thread
 Failed = Callable[[str, str], None]
 Done = Callable[[bool, str], None]  # paste finished: (pressed, why not) — called on the worker thread
+CONTINUE_WITHIN_S = 120.0  # seconds after our last typing within which a new dictation in that window goes on from it
 
 
 @dataclass(frozen=True)
 class _Type:
     text: str
+    alone: str | None = None  # a dictation's first piece as typed when it does not follow our last typing
 
 
 @dataclass(frozen=True)
@@ -34,19 +46,28 @@ class _Call:
 class TypingQueue:
     """Types in order on its own thread; `type`, `paste` and `after` return at once."""
 
-    def __init__(self, on_failed: Failed, open_typer: Callable[[], Typer] = open_typer) -> None:
+    def __init__(
+        self,
+        on_failed: Failed,
+        open_typer: Callable[[], Typer] = open_typer,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._on_failed = on_failed
         self._open = open_typer
+        self._clock = clock
         self._typer: Typer | None = None
         self._problem = ""  # set once typing turned out impossible: later texts fail at once
+        self._last: tuple[int | None, float] | None = None  # (focused window, when) of our last typing or paste
         self._queue: queue.Queue[_Type | _Paste | _Call | None] = queue.Queue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._work, name="whisperdesk-typing", daemon=True)
         self._thread.start()
 
-    def type(self, text: str) -> None:
+    def type(self, text: str, alone: str | None = None) -> None:
+        """Type `text`; for a dictation's first piece `alone` is what to type instead when it does not go on
+        from our last typing (see the module's docstring)."""
         if text:
-            self._queue.put(_Type(text))
+            self._queue.put(_Type(text, alone))
 
     def paste(self, done: Done) -> None:
         """Press Ctrl+V once the modifiers are up (the clipboard must hold the text already)."""
@@ -96,19 +117,30 @@ class TypingQueue:
                 if typer is None:
                     raise TypingUnavailable(self._problem)
                 typer.wait_for_modifiers_released(self._stop)
+                focus = typer.focused_window()
                 if isinstance(item, _Type):
-                    typer.type_text(item.text)
+                    typer.type_text(item.text if item.alone is None or self._goes_on(focus) else item.alone)
                 else:
                     typer.press_paste()
+                self._last = (focus, self._clock())
+                if isinstance(item, _Paste):
                     item.done(True, "")
             except Exception as exc:  # an X error or a closed display: the words go to the fallback
                 self._problem = self._problem or str(exc) or type(exc).__name__
+                self._last = None  # where those words went, if anywhere, is unknown
                 self._drop_typer()
                 if isinstance(item, _Type):
-                    self._on_failed(item.text, self._problem)
+                    self._on_failed(item.text if item.alone is None else item.alone, self._problem)
                 else:
                     item.done(False, self._problem)
         self._drop_typer()
+
+    def _goes_on(self, focus: int | None) -> bool:
+        """Our last typing went into the window focused now, recently enough (see the module's docstring)."""
+        if self._last is None:
+            return False
+        window, when = self._last
+        return window == focus and self._clock() - when <= CONTINUE_WITHIN_S
 
     def _drop_typer(self) -> None:
         typer, self._typer = self._typer, None

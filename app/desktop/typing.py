@@ -47,6 +47,10 @@ class Typer(Protocol):
         """Ctrl+V."""
         ...
 
+    def focused_window(self) -> int | None:
+        """The window that has the keyboard focus now, where this way of typing can tell; None where not."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -191,6 +195,10 @@ class XTestTyper:
             raise TypingUnavailable("the keyboard map has no Ctrl or V key")
         self._tap(v[0], control[0])
 
+    def focused_window(self) -> int | None:
+        focus = self._display.get_input_focus().focus
+        return focus if isinstance(focus, int) else int(focus.id)  # an int for None or PointerRoot
+
     def close(self) -> None:
         self._display.close()
 
@@ -231,6 +239,10 @@ class CommandTyper:
 
     def press_paste(self) -> None:
         self._run(self.PASTE[self.tool])
+
+    def focused_window(self) -> int | None:
+        """Not asked: Wayland does not tell, and xdotool is only the fallback."""
+        return None
 
     def close(self) -> None:
         pass

@@ -1,7 +1,10 @@
 """Where dictated words go besides the window's transcript (Settings "Output", `--output`):
 
 - type: each commit typed into the focused application as it is committed, joined with the right
-  spacing (app/desktop/text_joiner.py), on a worker thread (app/desktop/type_queue.py);
+  spacing (app/desktop/text_joiner.py), on a worker thread (app/desktop/type_queue.py). A new dictation
+  goes on from the last one ("...end. Next words": a space, and a capital after a sentence end) when
+  it is typed into the window our last words went to, within two minutes; the first dictation of the
+  session, or one in another window or after a longer pause, starts without a space, as the model wrote it;
 - paste: the whole utterance put on the clipboard at the end, pasted with Ctrl+V, and the clipboard's
   previous content put back;
 - window: only the window's transcript.
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from app.desktop.text_joiner import CommitJoiner
+from app.desktop.text_joiner import CommitJoiner, standalone
 from app.desktop.type_queue import TypingQueue
 from app.window.settings_model import OUTPUT_MODES
 
@@ -63,9 +66,10 @@ class DictationOutput:
         self._post = post
         self._make_queue = make_queue
         self._queue: TypingQueue | None = None
-        self._joiner = CommitJoiner()
+        self._joiner = CommitJoiner()  # joins onto the last dictation typed or pasted, whatever its mode
         self._active = WINDOW  # the mode of the dictation now running (a change applies to the next one)
-        self._pieces: list[str] = []  # what this dictation typed or will paste, joined
+        self._first = True  # the running dictation has typed nothing yet
+        self._pieces: list[str] = []  # this dictation's text on its own (what paste mode pastes), in pieces
         self._fallback: list[str] = []  # pieces that could not be typed: on the clipboard instead
         self._told = False
 
@@ -82,7 +86,7 @@ class DictationOutput:
         """A dictation starts."""
         mode = self._mode()
         self._active = mode if mode in OUTPUT_MODES else TYPE
-        self._joiner.reset()
+        self._first = True
         self._pieces = []
         self._fallback = []
         if self._active != WINDOW:
@@ -92,12 +96,14 @@ class DictationOutput:
         """Final words of the running dictation."""
         if self._active == WINDOW:
             return
+        alone = standalone(text) if self._first else None  # the first piece, should it not go on from the last
         piece = self._joiner.next(text)
         if not piece:
             return
-        self._pieces.append(piece)
+        self._first = False
+        self._pieces.append(piece if alone is None else alone)
         if self._active == TYPE:
-            self._typing().type(piece)
+            self._typing().type(piece, alone=alone)
 
     def end(self) -> None:
         """The dictation is over (its last commits are in): paste mode pastes it all now."""

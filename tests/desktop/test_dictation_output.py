@@ -1,14 +1,18 @@
 """app/window/dictation_output.py with a real typing queue and a recording clipboard: the mode decides
-where the words go, a failure to type is said once and the words land on the clipboard, never lost."""
+where the words go, a failure to type is said once and the words land on the clipboard, never lost; on a
+real X server (Xvfb), a second dictation into the same field goes on from the first with a space."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 
-from app.desktop.type_queue import TypingQueue
+import pytest
+
+from app.desktop.type_queue import CONTINUE_WITHIN_S, TypingQueue
 from app.desktop.typing import open_typer
 from app.window.dictation_output import DictationOutput
+from tests.xdisplay import x_env
 
 
 class RecordingClipboard:
@@ -73,3 +77,67 @@ def test_window_mode_touches_nothing_and_paste_mode_puts_the_utterance() -> None
     output.close()
     assert clipboard.text == "hello world."  # left there: Ctrl+V could not be pressed
     assert clipboard.restored == 0 and len(told) == 1
+
+
+class Clock:
+    """time.monotonic for the typing queue, moved on by the test instead of waited for."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _x_output(display: str, clock: Clock) -> DictationOutput:
+    def make_queue(on_failed: Callable[[str, str], None]) -> TypingQueue:
+        return TypingQueue(on_failed, lambda: open_typer(x_env(display)), clock=clock)
+
+    return DictationOutput(lambda: "type", RecordingClipboard(), print, lambda fn: fn(), make_queue)
+
+
+def _dictate(output: DictationOutput, commits: list[str]) -> None:
+    output.begin()
+    for commit in commits:
+        output.commit(commit)
+    output.end()
+    _drain(output)
+
+
+@pytest.mark.gui
+def test_a_second_dictation_into_the_same_field_goes_on_from_the_first(xdisplay: str, target_factory) -> None:
+    """Twice into one field: a space between the dictations and a capital after the sentence end (not
+    "it ends.and then"); the first dictation of the session gets no leading space."""
+    clock = Clock()
+    output = _x_output(xdisplay, clock)
+    target = target_factory()
+    try:
+        _dictate(output, ["it ends."])
+        clock.now += 30
+        _dictate(output, ["and then", "more"])
+        clock.now += 5
+        _dictate(output, [", or less"])  # punctuation first: no space before it
+    finally:
+        output.close()
+    expected = "it ends. And then more, or less"
+    assert target.wait_for(lambda text: text == expected) == expected
+
+
+@pytest.mark.gui
+def test_another_window_or_a_long_pause_starts_afresh(xdisplay: str, target_factory) -> None:
+    """A dictation in another window, or one more than CONTINUE_WITHIN_S after the last words, starts as the
+    model wrote it: no leading space, no case changed."""
+    clock = Clock()
+    output = _x_output(xdisplay, clock)
+    first = target_factory("whisperdesk-first-target")
+    try:
+        _dictate(output, ["Dear Ann."])
+        second = target_factory("whisperdesk-second-target")  # the user clicked into another window
+        _dictate(output, ["thanks for the letter."])
+        clock.now += CONTINUE_WITHIN_S + 1
+        _dictate(output, ["see you"])
+    finally:
+        output.close()
+    assert first.wait_for(lambda text: text == "Dear Ann.") == "Dear Ann."
+    expected = "thanks for the letter.see you"  # a long pause: as if typed afresh
+    assert second.wait_for(lambda text: text == expected) == expected

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.desktop.text_joiner import join_commits
+from app.desktop.text_joiner import SENTENCE_END, join_commits
 from app.services.autosave import read_session
 from app.services.wer import wer
 from tests.desktop.conftest import Target
@@ -173,7 +173,8 @@ def test_type_mode_types_words_as_they_are_committed(
         report["command_s"] = round(command_s, 2)
         assert first - pressed < FIRST_WORDS_S + command_s, report
 
-        # a second dictation, stopped by toggling again: nothing arrives after it has stopped
+        # a second dictation into the same field, stopped by toggling again: it goes on from the first (one
+        # space, a capital after its sentence end), and nothing arrives after it has stopped
         before = target.text()
         assert window.dictate("toggle").get("ok") is True
         target.wait_for(lambda text: len(text) > len(before), timeout=10)
@@ -184,6 +185,9 @@ def test_type_mode_types_words_as_they_are_committed(
         assert target.text() == stopped
         added = stopped[len(before) :]
         assert stopped.startswith(before) and added.strip()
+        assert added.startswith(" ") and not added.startswith("  "), repr(added)
+        if before.endswith(SENTENCE_END):
+            assert not added[1].islower(), repr(added)
         assert len(added.split()) < len(typed.split())  # stopped early: not the whole file again
     finally:
         log = window.close()

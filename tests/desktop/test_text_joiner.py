@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.desktop.text_joiner import CommitJoiner, join_commits
+from app.desktop.text_joiner import CommitJoiner, join_commits, standalone
 
 
 def test_space_between_commits_and_capital_after_a_sentence_end() -> None:
@@ -31,3 +31,13 @@ def test_each_piece_only_adds_and_a_new_dictation_starts_fresh() -> None:
     assert pieces == ["one.", "", " Two"]
     joiner.reset()
     assert joiner.next("three") == "three"
+
+
+def test_the_next_dictation_joins_onto_the_last_and_standalone_is_the_model_text() -> None:
+    """Without a reset the joiner goes on across dictations; `standalone` is what a fresh start types."""
+    joiner = CommitJoiner()
+    assert joiner.next("The first one ends.") == "The first one ends."
+    assert joiner.next("and the second begins") == " And the second begins"
+    assert joiner.next(", then goes on") == ", then goes on"
+    assert standalone("  and the second   begins ") == "and the second begins"
+    assert standalone("   ") == ""

@@ -76,7 +76,8 @@ def pieces(blocks: Iterable[np.ndarray]) -> Iterator[tuple[int, np.ndarray]]:
         yield start, pending[0] if len(pending) == 1 else np.concatenate(pending or [np.zeros(0, np.float32)])
 
 
-def _shifted(segment: Segment, offset: float) -> Segment:
+def shifted(segment: Segment, offset: float) -> Segment:
+    """A piece's segment moved to file time (its words too)."""
     if not offset:
         return segment
     words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words)
@@ -123,7 +124,7 @@ def transcribe_blocks(
         for raw in segment_iter:
             if cancel is not None and cancel.is_set():
                 raise TranscriptionCancelled("cancelled")
-            segment = _shifted(raw, start / SAMPLE_RATE)
+            segment = shifted(raw, start / SAMPLE_RATE)
             segments.append(segment)
             if on_segment:
                 on_segment(segment)

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -38,7 +37,7 @@ from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 from app.bench.whisper_streaming import MIN_CHUNK_S, WhisperStreamingMissing, load_module, locate, run_session
 from app.commands.common import UserError, add_model_args, load_from_args
 from app.services.file_jobs import transcribe_file
-from app.services.live_session import LiveSession, p95
+from app.services.live_session import LiveSession, median, p95
 from app.services.units import to_mb
 from app.services.wer import wer
 from audio.file_source import FileSource
@@ -135,10 +134,6 @@ def _mb(value: int | None) -> float | None:
     return None if mb is None else round(mb, 1)
 
 
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
-
-
 def _speech_s(corpus: SessionCorpus) -> float:
     return sum(p.end_s - p.start_s for p in corpus.parts)
 
@@ -169,7 +164,7 @@ def run_live(loaded: LoadedModel, corpus: SessionCorpus, options: StreamingOptio
         partial_latency_median_s=summary.partial_latency_median_s,
         cpu_cores=cpu / wall,
         peak_rss_mb=_mb(peak_rss_bytes()),
-        model_run_median_s=_median(steps.model_s),
+        model_run_median_s=median(steps.model_s),
         model_run_p95_s=p95(steps.model_s),
         model_runs=steps.model_runs,
         steps=steps.steps,
@@ -192,12 +187,12 @@ def run_whisper_streaming(module, loaded: LoadedModel, corpus: SessionCorpus) ->
     return LiveRun(
         label=REAL_BASELINE,
         wer=wer(corpus.reference, done.text),
-        commit_latency_median_s=_median(done.commit_latencies),
+        commit_latency_median_s=median(done.commit_latencies),
         commit_latency_p95_s=p95(done.commit_latencies),
         partial_latency_median_s=None,
         cpu_cores=done.cpu_s / done.wall_s,
         peak_rss_mb=_mb(peak_rss_bytes()),
-        model_run_median_s=_median(done.model_s),
+        model_run_median_s=median(done.model_s),
         model_run_p95_s=p95(done.model_s),
         model_runs=len(done.model_s),
         steps=len(done.model_s),
@@ -221,9 +216,9 @@ def _window(
         from_s=lo,
         to_s=hi,
         commits=len(latencies),
-        commit_latency_median_s=_median(latencies),
+        commit_latency_median_s=median(latencies),
         commit_latency_p95_s=p95(latencies),
-        model_run_median_s=_median(model),
+        model_run_median_s=median(model),
         rss_max_mb=_mb(max(memory)) if memory else None,
     )
 

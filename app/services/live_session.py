@@ -32,7 +32,8 @@ _END = object()  # reader -> session: the source ended
 _STOP = object()  # stop() -> session: wake up and finish
 
 
-def _median(values: list[float]) -> float | None:
+def median(values: list[float]) -> float | None:
+    """The median; None for no values."""
     return statistics.median(values) if values else None
 
 
@@ -262,13 +263,13 @@ class LiveSession:
         latencies = self._commit_latencies
         return Summary(
             text=self.committed_text,
-            latency_median_s=statistics.median(latencies) if latencies else None,
+            latency_median_s=median(latencies),
             latency_p95_s=p95(latencies),
             rtf=self._processing_s / audio_s if audio_s > 0 else None,
             overflows=self._overflows,
             audio_s=audio_s,
-            partial_latency_median_s=statistics.median(partials) if (partials := self._partial_latencies) else None,
+            partial_latency_median_s=median(self._partial_latencies),
             error=self.error,
             language=self.transcriber.language,
-            phrase_latency_median_s=_median(self.transcriber.stats.phrase_latency_s),
+            phrase_latency_median_s=median(self.transcriber.stats.phrase_latency_s),
         )

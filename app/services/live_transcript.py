@@ -5,10 +5,10 @@ subtitle cues made from them for export. Qt-free; fed Commit and Partial events.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from inference.results import SENTENCE_END, Segment, join_texts
 from inference.stream_events import Commit, Partial
+from inference.transcribe import shifted
 
 
 class SavedText:
@@ -54,14 +54,6 @@ def build_cues(
     if current:
         cues.append(_merge(current))
     return tuple(cues)
-
-
-def _shifted(segment: Segment, seconds: float) -> Segment:
-    """`segment` with its times and its words' times moved by `seconds`."""
-    if not seconds:
-        return segment
-    words = tuple(replace(w, start=w.start + seconds, end=w.end + seconds) for w in segment.words)
-    return replace(segment, start=segment.start + seconds, end=segment.end + seconds, words=words)
 
 
 def _drop_prefix_words(text: str, prefix: str) -> str:
@@ -116,7 +108,7 @@ class LiveTranscript:
         if not text:
             return ""
         piece = Segment(commit.audio_start, commit.audio_end, text, commit.words)
-        self.pieces.append(_shifted(piece, self._offset))
+        self.pieces.append(shifted(piece, self._offset))
         self.partial = _drop_prefix_words(self.partial, text)
         return text
 
@@ -145,7 +137,7 @@ class LiveTranscript:
             end = recovered[-1].end if recovered else 0.0
             recovered.append(Segment(end, end, partial.strip()))
         shift = recovered[-1].end if recovered else 0.0
-        self.pieces = recovered + [_shifted(p, shift) for p in self.pieces]
+        self.pieces = recovered + [shifted(p, shift) for p in self.pieces]
         self._offset += shift
 
     def clear(self) -> None:

@@ -21,16 +21,9 @@ from inference.options import TranscribeOptions
 from inference.remote.client import run_server
 from inference.remote.server import RemoteServer
 from inference.results import Segment, Transcript, join_texts
-from inference.transcribe import SegmentFn, pieces
+from inference.transcribe import SegmentFn, pieces, shifted
 
 _LANGUAGE_CODE_CHARS = 3  # "en", "yue": what the API's `language` field takes (OpenAI replies "english")
-
-
-def _shifted(segment: Segment, offset: float) -> Segment:
-    if not offset:
-        return segment
-    words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words)
-    return replace(segment, start=segment.start + offset, end=segment.end + offset, words=words)
 
 
 def _cancelled(cancel: threading.Event | None) -> None:
@@ -61,7 +54,7 @@ def transcribe_remote_blocks(
         if index == 0:
             language, language_probability = heard, probability
         for raw in found:
-            segment = _shifted(raw, start / SAMPLE_RATE)
+            segment = shifted(raw, start / SAMPLE_RATE)
             segments.append(segment)
             if on_segment:
                 on_segment(segment)

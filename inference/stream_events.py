@@ -53,6 +53,17 @@ class StreamError:
 
 
 @dataclass(frozen=True)
+class EngineChanged:
+    """The engine failed and the session goes on with another (a server's fault: the local model).
+
+    Nothing committed is lost; the audio heard meanwhile is transcribed by the new engine.
+    """
+
+    message: str  # one line: what failed and what the session goes on with
+    engine: str  # the new engine's name
+
+
+@dataclass(frozen=True)
 class Summary:
     """End of a session."""
 
@@ -68,4 +79,4 @@ class Summary:
     phrase_latency_median_s: float | None = None  # speech end heard by the VAD to the phrase fully committed
 
 
-StreamEvent = Partial | Commit | Level | StreamError | Summary
+StreamEvent = Partial | Commit | Level | StreamError | EngineChanged | Summary

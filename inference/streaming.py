@@ -13,7 +13,9 @@ that has left the buffer; encoded on a window of the buffer plus a margin, not t
 - trims the buffer in committed pauses so each step's cost stays bounded, keeping a few seconds
   of committed audio as acoustic context (the prompt carries the older text).
 
-The model is only reached through inference.boundary.run_model, with contract audio.
+The model is only reached through an Engine (inference/engine.py): the local one goes through
+inference.boundary.run_model, a server's through inference.remote.client.run_server; both take
+contract audio only.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from audio.constants import SAMPLE_RATE
 from audio.contract import PcmAudio
-from inference.boundary import run_model
+from inference.engine import Engine, as_engine, is_language_code
 from inference.loader import LoadedModel
 from inference.model_phases import PHASES
 from inference.options import TranscribeOptions
@@ -40,7 +42,7 @@ from inference.streaming_cuts import (
 )
 from inference.streaming_guards import GuardOptions, hypothesis_words
 from inference.streaming_vad import SpeechDetector, SpeechMap, analyze, silero_detector
-from inference.streaming_words import HypothesisBuffer, words_text
+from inference.streaming_words import HypothesisBuffer, segments_after_commits, shifted_word, words_text
 
 WHISPER_WINDOW_S = 30.0  # Whisper sees at most this much audio per call
 SILENCE_KEEP_S = 0.5  # audio kept when the buffer holds no speech (a word may be starting)
@@ -84,7 +86,7 @@ class StreamingOptions:
     vad_threshold: float = 0.5  # Silero speech probability threshold
     min_pause_s: float = 0.2  # shortest silence used as a cut point
     commit_tolerance_s: float = 0.05  # a word must end this far past the committed end to be new
-    dedup_max_ngram: int = 5  # longest head n-gram compared with the committed tail
+    dedup_max_ngram: int = 10  # longest head n-gram compared with the committed tail (a 6-word phrase came twice at 5)
     encoder_min_s: float | None = 15.0  # encode the buffer plus a margin, at least this, not Whisper's 30 s
     encoder_margin_s: float = 2.0  # silence the encoder sees after the buffer (None above: the 30 s window)
     guards: GuardOptions = field(default_factory=GuardOptions)
@@ -177,9 +179,12 @@ class OnlineTranscriber:
     """
 
     def __init__(
-        self, loaded: LoadedModel, options: StreamingOptions | None = None, detector: SpeechDetector | None = None
+        self,
+        engine: Engine | LoadedModel,
+        options: StreamingOptions | None = None,
+        detector: SpeechDetector | None = None,
     ) -> None:
-        self.loaded = loaded
+        self.engine = as_engine(engine)
         self.options = options or StreamingOptions()
         opts = self.options
         self._detector = detector or (silero_detector(opts.vad_threshold) if opts.uses_vad else None)
@@ -202,7 +207,11 @@ class OnlineTranscriber:
     @property
     def language(self) -> str | None:
         """The session's language: the one asked for, en for English-only models, else detected once."""
-        return self._language or (None if self.loaded.info.multilingual else "en")
+        return self._language or (None if self.engine.multilingual else "en")
+
+    def use_engine(self, engine: Engine | LoadedModel) -> None:
+        """Go on with another engine (a server failed: the local model); buffer and commits stay."""
+        self.engine = as_engine(engine)
 
     # -- input --------------------------------------------------------------------------------
 
@@ -404,14 +413,14 @@ class OnlineTranscriber:
         samples = buffer.samples
         if self._detector is not None and speech.has_speech and speech.trailing_silence_s > TAIL_PAD_S:
             samples = samples[: round((speech.speech_end + TAIL_PAD_S) * SAMPLE_RATE)]
-        options = self.options.transcribe_options(self._prompt(), self._language)
+        options = self.options.transcribe_options(self._prompt(), self.language)
         if fallback:
             options = replace(options, beam_size=FALLBACK_BEAM, temperature=FALLBACK_TEMPERATURES)
-        phases = getattr(self.loaded.model, "phases", None)
+        phases = self.engine.phases
         if phases is not None:
             phases.take()  # start this run's sums from zero
         started = time.perf_counter()
-        produced, language, _ = run_model(self.loaded, PcmAudio(samples, SAMPLE_RATE, 1), options)
+        produced, language, _ = self.engine.run(PcmAudio(samples, SAMPLE_RATE, 1), options)
         segments = list(produced)
         self.stats.model_s.append(time.perf_counter() - started)
         if phases is not None:
@@ -419,7 +428,7 @@ class OnlineTranscriber:
         self.stats.buffer_s.append(buffer.duration_s)
         self.stats.run_at_s.append(buffer.end_s)
         self.stats.model_runs += 1
-        if self._language is None and self.loaded.info.multilingual:
+        if self._language is None and self.engine.multilingual and is_language_code(language):
             self._language = language
         self._last_run_end = buffer.start_s + samples.size / SAMPLE_RATE
         self._heard_until = min(self._last_run_end, buffer.start_s + speech.speech_end)
@@ -428,6 +437,9 @@ class OnlineTranscriber:
             and speech.has_speech
             and (self._last_run_end >= buffer.start_s + speech.speech_end + COVER_MARGIN_S)
         )
+        if self.engine.remote:  # a server's word times may be guesses (inference/remote/engine.py)
+            in_buffer = [shifted_word(w, -buffer.start_s) for w in self._committed if w.end > buffer.start_s]
+            segments = segments_after_commits(segments, in_buffer)
         has_vad = self._detector is not None
         return hypothesis_words(segments, buffer.start_s, self.options.guards, speech if has_vad else None)
 

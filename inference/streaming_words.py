@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from inference.results import Word
+from inference.results import Segment, Word
 
 _EDGE_PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
 
@@ -39,6 +39,62 @@ def agreed_prefix(*hypotheses: Sequence[Word]) -> int:
             break
         count += 1
     return count
+
+
+def committed_split(words: Sequence[Word], committed: Sequence[Word], max_ngram: int = 3, slack: int = 2) -> int | None:
+    """Where the commits end in a hypothesis that re-heard them: after a head repeating all of them, or
+    after the latest repeat of their last 3 (else 2) words among its first len(committed)+slack words (the
+    model may have heard the older words differently); None when it repeats neither."""
+    count = agreed_prefix(committed, words)
+    if count == len(committed):
+        return count
+    keys, done = [normalize_word(w.text) for w in words], [normalize_word(w.text) for w in committed]
+    for n in range(min(max_ngram, len(done)), 1 if len(done) > 1 else 0, -1):
+        tail = done[-n:]
+        for j in range(min(len(keys), len(done) + slack), n - 1, -1):
+            if keys[j - n : j] == tail:
+                return j
+    return None
+
+
+def after_commits(words: Sequence[Word], committed: Sequence[Word], min_word_s: float = 0.1) -> list[Word]:
+    """A hypothesis whose word times may be guesses (a server without word timestamps) made consistent
+    with the commits in its buffer: the words up to where it repeats the commits (`committed_split`)
+    end by the committed end, and the rest is stretched to start there; with no repeat it is kept as is.
+
+    With guessed times a committed word can seem to end after the committed end (and be committed
+    twice) or a new one before it (and be dropped); the committed words' own text decides instead.
+    """
+    split = committed_split(words, committed) if committed else None
+    if split is None:
+        return list(words)
+    end = committed[-1].end
+    if split == len(committed) and agreed_prefix(committed, words) == split:
+        head = [replace(w, start=c.start, end=c.end) for w, c in zip(words[:split], committed, strict=False)]
+    else:
+        head = [replace(w, start=min(w.start, end), end=min(w.end, end)) for w in words[:split]]
+    rest = list(words[split:])
+    if not rest or rest[0].start >= end:
+        return head + rest
+    low, high = rest[0].start, rest[-1].end
+    if high <= low:  # no time to stretch: give each word min_word_s after the committed end
+        return head + [
+            replace(w, start=end + min_word_s * i, end=end + min_word_s * (i + 1)) for i, w in enumerate(rest)
+        ]
+    scale = (max(high, end + min_word_s * len(rest)) - end) / (high - low)
+    stretched = [replace(w, start=end + (w.start - low) * scale, end=end + (w.end - low) * scale) for w in rest]
+    return head + stretched
+
+
+def shifted_word(word: Word, by_s: float) -> Word:
+    return replace(word, start=word.start + by_s, end=word.end + by_s)
+
+
+def segments_after_commits(segments: Sequence[Segment], committed: Sequence[Word]) -> list[Segment]:
+    """`after_commits` over the words of a run's segments (times relative to the buffer, as both are)."""
+    words = [w for s in segments for w in s.words]
+    moved = iter(after_commits(words, committed))
+    return [replace(s, words=tuple(next(moved) for _ in s.words)) for s in segments]
 
 
 def drop_before(words: Sequence[Word], committed_end: float, tolerance_s: float) -> list[Word]:

@@ -12,6 +12,10 @@ PKGS=(
   binutils                      # objdump for the PyInstaller bundle
   desktop-file-utils appstream  # validate packaging/*.desktop and the AppStream metainfo (tests/packaging)
   xdotool                       # desktop tests press shortcuts and focus windows; measure.sh waits for the window
+  dbus-daemon                   # a private session bus for the desktop-portal shortcut tests
+  gnome-keyring                 # a real Secret Service: the API-key tests store the key in the system keyring
+  sway wtype wl-clipboard       # a headless Wayland compositor: typing (wtype) and pasting into a Wayland app is tested
+  trayer x11-utils              # a real XEmbed tray host for the tray test; xwininfo shows the icon embedded in it
 )
 missing=()
 for p in "${PKGS[@]}"; do

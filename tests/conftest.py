@@ -15,7 +15,7 @@ import pytest
 from app.bench.dataset import Utterance, default_audio_dir, english_set, load_manifest
 from tests.tools import missing_fixture
 
-pytest_plugins = ["tests.pulse"]  # the `pulse` fixture: a private PulseAudio server for capture tests
+pytest_plugins = ["tests.pulse", "tests.session_bus"]  # private PulseAudio (`pulse`) and D-Bus (`session_bus`)
 
 
 @pytest.fixture(scope="session")

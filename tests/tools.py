@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -21,3 +22,13 @@ def need_tools(*tools: str, hint: str = "packaging/system-deps.sh installs it") 
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         missing_fixture(f"{', '.join(missing)} not installed ({hint})")
+
+
+def stop_process(process: subprocess.Popen, timeout_s: float = 10.0) -> None:
+    """Terminate a helper process; kill it when it does not end within `timeout_s`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tools import missing_fixture, need_tools
+from tests.tools import missing_fixture, need_tools, stop_process
 
 XVFB_START_S = 20.0  # seconds Xvfb may take to open its socket
 
@@ -50,12 +50,7 @@ def xvfb_display() -> Iterator[str]:
     try:
         yield display
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ measured in the same run on the same audio and the same loaded model.
   step, VAD and the rest (our Python); and model runs per second of speech.
 - CPU use = process CPU seconds / wall seconds during the session (2.0 = both cores of a 2-core
   machine). Peak RSS per stage via the resettable high-water mark (app.bench.memory).
+- `--server URL` (repeatable): our policy on that OpenAI-compatible server, one row each, after the
+  baselines (the ratio column stays ours / baseline); CPU and RSS there are this client's.
 - `--long-minutes N`: an N-minute real-time session (the utterances repeated) comparing latency,
   per-run model time and RSS over the first and the last 5 minutes, to show nothing grows.
 """
@@ -32,17 +34,27 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from app.bench.dataset import Utterance, english_set
+from app.bench.files import server_names
 from app.bench.live_corpus import SessionCorpus, build_session, librispeech_and_ljspeech
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 from app.bench.whisper_streaming import MIN_CHUNK_S, WhisperStreamingMissing, load_module, locate, run_session
-from app.commands.common import UserError, add_model_args, load_from_args
+from app.commands.common import (
+    LIVE_SERVER_TIMEOUT_S,
+    UserError,
+    add_model_args,
+    add_server_args,
+    load_from_args,
+    servers_from_args,
+)
 from app.services.file_jobs import transcribe_file
 from app.services.live_session import LiveSession, median, p95
 from app.services.units import to_mb
 from app.services.wer import wer
 from audio.file_source import FileSource
+from inference.engine import Engine
 from inference.loader import LoadedModel
 from inference.pipeline import pipeline_record
+from inference.remote.engine import remote_engine
 from inference.stream_events import Commit, Level, StreamEvent
 from inference.streaming import StepStats, StreamingOptions
 
@@ -75,6 +87,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--step", type=float, default=StreamingOptions.step_s, help="our step (seconds)")
     parser.add_argument("--beam-size", type=int, default=StreamingOptions.beam_size, help="our beam size")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    add_server_args(parser, timeout_s=LIVE_SERVER_TIMEOUT_S)
     parser.set_defaults(func=run)
 
 
@@ -147,11 +160,11 @@ def _profile(steps: StepStats) -> dict[str, float]:
     return {name: round(ms, 1) for name, ms in profile.items()}
 
 
-def run_live(loaded: LoadedModel, corpus: SessionCorpus, options: StreamingOptions, label: str) -> LiveRun:
-    """Replay the corpus in real time through a LiveSession and measure it."""
+def run_live(engine: Engine | LoadedModel, corpus: SessionCorpus, options: StreamingOptions, label: str) -> LiveRun:
+    """Replay the corpus in real time through a LiveSession and measure it (on a server: the client's CPU and RSS)."""
     reset_peak_rss()
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    session = LiveSession(FileSource(corpus.path, realtime=True), loaded, options)
+    session = LiveSession(FileSource(corpus.path, realtime=True), engine, options)
     summary = session.run()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     metrics = session.metrics
@@ -351,6 +364,7 @@ def run(args: argparse.Namespace) -> int:
             module = load_module(found) if found else None
         except WhisperStreamingMissing as exc:
             raise UserError(str(exc)) from None
+    servers = server_names(servers_from_args(args))
     loaded = load_from_args(args)
     with tempfile.TemporaryDirectory(prefix="whisperdesk-bench-live-") as tmp:
         corpus = build_session(utterances, Path(tmp) / "dictation.wav", 44100, 2, gap_s=args.gap)
@@ -360,6 +374,7 @@ def run(args: argparse.Namespace) -> int:
             runs.append(run_whisper_streaming(module, loaded, corpus))
         if not args.no_baseline:
             runs.append(run_live(loaded, corpus, StreamingOptions.whisper_streaming_baseline(), BASELINE))
+        runs += [run_live(remote_engine(server), corpus, ours_options, name) for name, server in servers.items()]
         long = None
         if args.long_minutes > 0:
             cycled = cycle_to(utterances, args.long_minutes * 60, args.gap)
@@ -378,6 +393,7 @@ def run(args: argparse.Namespace) -> int:
             BASELINE: asdict(StreamingOptions.whisper_streaming_baseline()),
             REAL_BASELINE: {"whisper_online.py": str(found) if module else None, "min_chunk_s": MIN_CHUNK_S},
         },
+        "servers": {name: server.record() for name, server in servers.items()},
         "runs": [asdict(r) for r in runs],
         "long": asdict(long) if long else None,
         "pipeline": pipeline_record(info),

@@ -46,7 +46,10 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_server_args(parser: argparse.ArgumentParser) -> None:
+LIVE_SERVER_TIMEOUT_S = 10.0  # seconds a live step waits for a server before the local model takes over
+
+
+def add_server_args(parser: argparse.ArgumentParser, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
     """--server (repeatable), --server-model, --server-timeout, --upload-format, --allow-insecure-key."""
     group = parser.add_argument_group("transcription server (OpenAI-compatible; API key from $" + KEY_ENV + ")")
     group.add_argument(
@@ -60,9 +63,9 @@ def add_server_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--server-timeout",
         type=float,
-        default=DEFAULT_TIMEOUT_S,
+        default=timeout_s,
         metavar="S",
-        help=f"seconds without an answer before a server counts as down (default {DEFAULT_TIMEOUT_S:g})",
+        help=f"seconds without an answer before a server counts as down (default {timeout_s:g})",
     )
     group.add_argument("--upload-format", default="flac", choices=UPLOAD_FORMATS, help="how audio goes up")
     group.add_argument(

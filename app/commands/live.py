@@ -4,6 +4,10 @@ Committed text prints as lines; on a terminal the unconfirmed tail is redrawn in
 `--json` prints one object per partial/commit and a final summary. Ctrl-C stops cleanly: the
 words already spoken are still transcribed and printed. Every run is kept in the dictation
 history as it happens (app/services/history.py; `whisperdesk history`).
+
+`--server URL` runs the same streaming policy on an OpenAI-compatible server (each step's buffer
+goes up as contract audio). When the server fails, the session says so in one line and goes on
+with the local model, keeping every committed word (`--on-server-error stop` ends it instead).
 """
 
 from __future__ import annotations
@@ -16,7 +20,17 @@ import sys
 import threading
 from typing import TextIO
 
-from app.commands.common import UserError, add_model_args, checked, error, load_from_args, vocabulary_arg
+from app.commands.common import (
+    LIVE_SERVER_TIMEOUT_S,
+    UserError,
+    add_model_args,
+    add_server_args,
+    checked,
+    error,
+    load_from_args,
+    servers_from_args,
+    vocabulary_arg,
+)
 from app.demo.live_demo import LiveRawTranscriber, LiveRawUpdate
 from app.demo.live_worker import LiveRawWorker
 from app.demo.mismatch import Mismatch
@@ -24,12 +38,15 @@ from app.demo.result import BANNER
 from app.services.autosave import Autosaver
 from app.services.history import DictationRecorder, HistoryStore
 from app.services.live_session import LiveSession
+from app.services.live_transcript import continues_word
 from audio.file_source import FileSource
 from audio.microphones import open_microphone
 from audio.sources import AudioSource
+from inference.engine import Engine, local_engine
 from inference.options import vocabulary_hotwords
+from inference.remote.engine import remote_engine
 from inference.results import SENTENCE_END
-from inference.stream_events import Commit, Partial, StreamError, StreamEvent, Summary
+from inference.stream_events import Commit, EngineChanged, Partial, StreamError, StreamEvent, Summary
 from inference.streaming import StreamingOptions
 from inference.streaming_words import normalize_word
 
@@ -70,6 +87,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="how the raw side breaks the contract (default: native samples passed as 16 kHz mono)",
     )
     add_model_args(parser)
+    add_server_args(parser, timeout_s=LIVE_SERVER_TIMEOUT_S)
+    parser.add_argument(
+        "--on-server-error",
+        choices=("local", "stop"),
+        default="local",
+        help="when the server fails: go on with the local model (default), or stop; the transcript is kept either way",
+    )
     tuning = parser.add_argument_group("streaming")
     tuning.add_argument("--step", type=float, default=StreamingOptions.step_s, help="seconds of new audio per step")
     tuning.add_argument("--beam-size", type=int, default=StreamingOptions.beam_size)
@@ -82,6 +106,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="names and terms to spell as given: a file (one per line) or comma-separated words",
     )
     parser.set_defaults(func=run)
+
+
+def live_engine(args: argparse.Namespace) -> tuple[Engine, bool]:
+    """The engine the arguments name, and whether a failing one may hand over to the local model."""
+    servers = servers_from_args(args)
+    if not servers:
+        return local_engine(load_from_args(args)), False
+    if len(servers) > 1:
+        raise UserError("live dictation uses one --server (several spread files, in `whisperdesk transcribe`)")
+    if args.contract_demo:
+        raise UserError("--contract-demo feeds raw audio to the local model: leave out --server")
+    return remote_engine(servers[0]), args.on_server_error == "local"
 
 
 def open_source(args: argparse.Namespace) -> AudioSource:
@@ -120,6 +156,8 @@ def event_record(event: StreamEvent) -> dict | None:
         }
     if isinstance(event, StreamError):
         return {"type": "error", "message": event.message}
+    if isinstance(event, EngineChanged):
+        return {"type": "engine", "message": event.message, "engine": event.engine}
     if isinstance(event, Summary):
 
         def num(value: float | None) -> float | None:
@@ -149,6 +187,8 @@ class JsonPrinter:
         record = event_record(event)
         if isinstance(event, StreamError):
             error(event.message)
+        elif isinstance(event, EngineChanged):
+            warn(event.message)
         if record is not None:
             self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
             self.out.flush()
@@ -168,13 +208,13 @@ class TextPrinter:
     def __call__(self, event: StreamEvent) -> None:
         if isinstance(event, Commit):
             self.partial = _without_prefix(self.partial, event.text)
-            self._commit(event.text)
+            self._commit(event.text, glued=continues_word(event))
         elif isinstance(event, Partial):
             self.partial = event.text
             self._redraw()
-        elif isinstance(event, StreamError):
+        elif isinstance(event, StreamError | EngineChanged):
             self._clear()
-            error(event.message)
+            (error if isinstance(event, StreamError) else warn)(event.message)
             self._redraw()
         elif isinstance(event, Summary):
             self.partial = ""
@@ -187,11 +227,15 @@ class TextPrinter:
         self._redraw()
         self.out.flush()
 
-    def _commit(self, text: str) -> None:
-        for word in text.split():
-            if self.line and len(self.line) + 1 + len(word) > self.width - 1:
-                self._end_line()
-            self.line = f"{self.line} {word}" if self.line else word
+    def _commit(self, text: str, glued: bool = False) -> None:
+        """Append the commit's words; `glued`: its first word goes on from the last one ("42" + "-line")."""
+        for index, word in enumerate(text.split()):
+            if index == 0 and glued and self.line:
+                self.line += word
+            else:
+                if self.line and len(self.line) + 1 + len(word) > self.width - 1:
+                    self._end_line()
+                self.line = f"{self.line} {word}" if self.line else word
             if word.endswith(SENTENCE_END):
                 self._end_line()
         self._redraw()
@@ -252,21 +296,26 @@ def _without_prefix(partial: str, committed: str) -> str:
     return " ".join(shown[len(done) :]) if same else ""
 
 
+def warn(message: str) -> None:
+    print(f"whisperdesk: warning: {message}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     options = streaming_options(args)
     source = open_source(args)  # before the model: a bad device or file fails fast
-    loaded = load_from_args(args)
+    engine, may_fall_back = live_engine(args)
     printer = JsonPrinter(sys.stdout) if args.json else TextPrinter(sys.stdout)
     raw = None
     output = threading.Lock()  # the raw side prints from its own thread
     if args.contract_demo:
+        loaded = load_from_args(args)
         transcriber = LiveRawTranscriber(loaded, source.sample_rate, source.channels, Mismatch(args.mismatch))
         raw = LiveRawWorker(transcriber, RawPrinter(printer, transcriber.title, output), on_error=error)
         if not args.json:
             print(f"contract demo: {BANNER}", file=sys.stderr)
     held: list[StreamEvent] = []  # with the demo on, the summary waits for the raw side's last update
     saver = Autosaver()  # the history's writer thread and cadence (this command keeps no autosave of its own)
-    history = DictationRecorder(HistoryStore(), saver, source.name, loaded.info.name)
+    history = DictationRecorder(HistoryStore(), saver, source.name, engine.name)
 
     def on_event(event: StreamEvent) -> None:
         history.on_event(event)
@@ -276,7 +325,10 @@ def run(args: argparse.Namespace) -> int:
         with output:
             printer(event)
 
-    session = LiveSession(source, loaded, options, on_event=on_event, on_block=raw.feed if raw else None)
+    fallback = (lambda: local_engine(load_from_args(args))) if may_fall_back else None
+    session = LiveSession(
+        source, engine, options, on_event=on_event, on_block=raw.feed if raw else None, fallback=fallback
+    )
 
     def on_interrupt(signum: int, frame: object) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops at once
@@ -298,7 +350,7 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if summary.error:
         return 1
-    if loaded.info.multilingual and args.language is None and summary.language and not args.json:
+    if engine.multilingual and args.language is None and summary.language and not args.json:
         print(f"whisperdesk: language: {summary.language} (detected once for the session)", file=sys.stderr)
     if not summary.text:
         print(f"whisperdesk: warning: {source.name}: no speech heard", file=sys.stderr)

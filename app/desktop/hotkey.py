@@ -3,7 +3,8 @@ whisperdesk whichever application has the focus.
 
 python-xlib on its own Display connection, read by a background thread that calls `on_press` /
 `on_release` (on that thread: the window forwards them to its GUI thread). Wayland has no global grabs for
-clients; there the desktop's own shortcut settings run `whisperdesk dictate toggle` instead.
+clients; there the desktop portal binds the keys (app/desktop/portal_shortcuts.py) or, where the desktop
+has no such portal, its own shortcut settings run `whisperdesk dictate toggle`.
 
 While the combination is held, X keeps the whole keyboard grabbed for this connection (a passive grab is
 active until its key is released): key events meant for other applications, XTEST ones included, come

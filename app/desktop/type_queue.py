@@ -8,6 +8,10 @@ CONTINUE_WITHIN_S ago, and nothing has failed since: presumably the same field, 
 left it. Otherwise (the first dictation of the session, another window, a long pause) it is typed on
 its own. Where the typer cannot tell the focused window (wtype, ydotool, xdotool) only the time counts.
 What the user typed or clicked inside that window meanwhile cannot be seen.
+
+A text or paste may come with a `focus` step, run on the worker just before it: re-inserting a past
+dictation first gives the focus back to the window the user came from (app/desktop/focus.py). When
+that fails (FocusLost) the text goes to the fallback like any untyped text, but typing stays possible.
 """
 
 from __future__ import annotations
@@ -19,23 +23,27 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.desktop.focus import FocusLost
 from app.desktop.typing import Typer, TypingUnavailable, open_typer
 
 # (text that was not typed, why) — called on the worker thread
 Failed = Callable[[str, str], None]
 Done = Callable[[bool, str], None]  # paste finished: (pressed, why not) — called on the worker thread
 CONTINUE_WITHIN_S = 120.0  # seconds after our last typing within which a new dictation in that window goes on from it
+Focus = Callable[[], object]  # gives the target window the focus (raises FocusLost) — called on the worker thread
 
 
 @dataclass(frozen=True)
 class _Type:
     text: str
     alone: str | None = None  # a dictation's first piece as typed when it does not follow our last typing
+    focus: Focus | None = None
 
 
 @dataclass(frozen=True)
 class _Paste:
     done: Done
+    focus: Focus | None = None
 
 
 @dataclass(frozen=True)
@@ -63,15 +71,15 @@ class TypingQueue:
         self._thread = threading.Thread(target=self._work, name="whisperdesk-typing", daemon=True)
         self._thread.start()
 
-    def type(self, text: str, alone: str | None = None) -> None:
+    def type(self, text: str, alone: str | None = None, focus: Focus | None = None) -> None:
         """Type `text`; for a dictation's first piece `alone` is what to type instead when it does not go on
-        from our last typing (see the module's docstring)."""
+        from our last typing; `focus` runs first (see the module's docstring)."""
         if text:
-            self._queue.put(_Type(text, alone))
+            self._queue.put(_Type(text, alone, focus))
 
-    def paste(self, done: Done) -> None:
-        """Press Ctrl+V once the modifiers are up (the clipboard must hold the text already)."""
-        self._queue.put(_Paste(done))
+    def paste(self, done: Done, focus: Focus | None = None) -> None:
+        """Press Ctrl+V once the modifiers are up (the clipboard must hold the text already); `focus` runs first."""
+        self._queue.put(_Paste(done, focus))
 
     def after(self, fn: Callable[[], None]) -> None:
         """Call `fn` on the worker once everything queued before it is typed (tests, measurements)."""
@@ -112,6 +120,8 @@ class TypingQueue:
             if isinstance(item, _Call):
                 item.fn()
                 continue
+            if item.focus is not None and not self._focused(item):
+                continue
             typer = self._typer_or_problem()
             try:
                 if typer is None:
@@ -134,6 +144,20 @@ class TypingQueue:
                 else:
                     item.done(False, self._problem)
         self._drop_typer()
+
+    def _focused(self, item: _Type | _Paste) -> bool:
+        """Run the item's focus step; False (the item failed, typing stays possible) when it could not."""
+        assert item.focus is not None
+        try:
+            item.focus()
+        except FocusLost as exc:
+            self._last = None
+            if isinstance(item, _Type):
+                self._on_failed(item.text if item.alone is None else item.alone, str(exc))
+            else:
+                item.done(False, str(exc))
+            return False
+        return True
 
     def _goes_on(self, focus: int | None) -> bool:
         """Our last typing went into the window focused now, recently enough (see the module's docstring)."""

@@ -23,6 +23,11 @@ KEY_DELAY_S = 0.002  # seconds between fake key events: some toolkits drop event
 REMAP_SETTLE_S = 0.05  # seconds for clients to reload the keymap after a spare keycode is remapped
 MODIFIER_POLL_S = 0.02  # seconds between looks at the keyboard while the user holds a modifier
 COMMAND_TIMEOUT_S = 30.0  # seconds a wtype/ydotool/xdotool run may take
+# Milliseconds wtype waits between making its virtual keyboard and the first key. Where the seat has no other
+# keyboard, the focused application only binds one when wtype's appears, and keys sent before it has are
+# lost: without the wait, sway 1.7 dropped the first character of every wtype run (tests/desktop/
+# test_typing_wayland.py).
+WTYPE_SETTLE_MS = 50
 # Modifier-map rows that mean "held": Shift, Control, Mod1 (Alt), Mod3, Mod4 (Super), Mod5 (AltGr);
 # Lock (Caps Lock) and Mod2 (Num Lock) are locks, not held keys.
 SPECIAL_KEYSYMS = {"\n": 0xFF0D, "\t": 0xFF09}  # Return, Tab
@@ -207,26 +212,29 @@ class CommandTyper:
     """Typing through a command-line tool: wtype or ydotool (Wayland), xdotool (X11)."""
 
     TYPE: ClassVar[dict[str, list[str]]] = {
-        "wtype": ["wtype", "--"],
+        "wtype": ["wtype", "-s", str(WTYPE_SETTLE_MS), "--"],
         "ydotool": ["ydotool", "type", "--"],
         "xdotool": ["xdotool", "type", "--clearmodifiers", "--delay", "2", "--"],
     }
     PASTE: ClassVar[dict[str, list[str]]] = {
-        "wtype": ["wtype", "-M", "ctrl", "v", "-m", "ctrl"],
+        "wtype": ["wtype", "-s", str(WTYPE_SETTLE_MS), "-M", "ctrl", "v", "-m", "ctrl"],
         "ydotool": ["ydotool", "key", "29:1", "47:1", "47:0", "29:0"],  # Left Ctrl, V (Linux input codes)
         "xdotool": ["xdotool", "key", "--clearmodifiers", "ctrl+v"],
     }
 
-    def __init__(self, tool: str) -> None:
+    def __init__(self, tool: str, env: Mapping[str, str] | None = None) -> None:
         self.tool = tool
         self.name = tool
+        self._env = None if env is None else dict(env)  # the session to type into (None: this process's)
 
     def wait_for_modifiers_released(self, stop: threading.Event) -> None:
         """The tools cannot tell; xdotool clears held modifiers itself."""
 
     def _run(self, argv: list[str]) -> None:
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, check=False)
+            done = subprocess.run(
+                argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, check=False, env=self._env
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise TypingUnavailable(f"{self.tool} failed: {exc}") from exc
         if done.returncode != 0:
@@ -255,7 +263,7 @@ def open_typer(env: Mapping[str, str] | None = None) -> Typer:
     if wayland:
         for tool in ("wtype", "ydotool"):
             if shutil.which(tool, path=env.get("PATH")):
-                return CommandTyper(tool)
+                return CommandTyper(tool, env)
         raise TypingUnavailable("typing into other windows on Wayland needs wtype or ydotool (neither is installed)")
     display = env.get("DISPLAY", "")
     if not display:
@@ -264,5 +272,5 @@ def open_typer(env: Mapping[str, str] | None = None) -> Typer:
         return XTestTyper(display)
     except TypingUnavailable:
         if shutil.which("xdotool", path=env.get("PATH")):
-            return CommandTyper("xdotool")
+            return CommandTyper("xdotool", env)
         raise

@@ -1,8 +1,8 @@
 """The window's ends of the control socket and the global shortcut.
 
-Both report on their own threads (app/desktop/instance.py, app/desktop/hotkey.py); this QObject carries
-what they report to the GUI thread with queued signals, runs it on the live controller there, and answers
-the socket with the state that results.
+Both report on their own threads (app/desktop/instance.py; app/desktop/hotkey.py on X11, portal_shortcuts.py
+on Wayland); this QObject carries what they report to the GUI thread with queued signals, runs it on the live
+controller there, and answers the socket with the state that results.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.desktop.hotkey import GlobalHotkey, HotkeyUnavailable, is_disabled, mode_callbacks, parse_hotkey
 from app.desktop.instance import REPLY_TIMEOUT_S, ControlServer
+from app.desktop.portal_shortcuts import PortalShortcut, start_shortcut
 from app.window.live_controller import IDLE, RUNNING, STARTING, STOPPING, LiveController
 
 # The controller's states as the socket reports them.
@@ -28,6 +29,7 @@ class DesktopBridge(QObject):
 
     _command = Signal(str, object)  # (command, Future for the reply), from the server's thread
     _key = Signal(str)  # "press" / "release", from the shortcut's thread
+    _problem = Signal(str)  # a line from the portal's thread: the desktop refused or dropped the shortcut
 
     def __init__(self, window: QWidget, live: LiveController, report: Callable[[str], None]) -> None:
         super().__init__(window)
@@ -35,12 +37,13 @@ class DesktopBridge(QObject):
         self._live = live
         self._report = report  # one line for the user (status bar and stderr)
         self.server: ControlServer | None = None
-        self.hotkey: GlobalHotkey | None = None
+        self.hotkey: GlobalHotkey | PortalShortcut | None = None
         self.hotkey_problem = ""
         self._press: Callable[[], None] = lambda: None
         self._release: Callable[[], None] = lambda: None
         self._command.connect(self._run_command, Qt.ConnectionType.QueuedConnection)
         self._key.connect(self._run_key, Qt.ConnectionType.QueuedConnection)
+        self._problem.connect(self._shortcut_problem, Qt.ConnectionType.QueuedConnection)
 
     # control socket ------------------------------------------------------------------------
 
@@ -96,14 +99,23 @@ class DesktopBridge(QObject):
         try:
             hotkey = parse_hotkey(combo)
             self._press, self._release = mode_callbacks(mode, live.toggle, self._start_live, live.stop)
-            grab = GlobalHotkey(hotkey, lambda: self._key.emit("press"), lambda: self._key.emit("release"))
-            grab.start()
+            grab = start_shortcut(
+                hotkey,
+                lambda: self._key.emit("press"),
+                lambda: self._key.emit("release"),
+                mode=mode,
+                on_problem=self._problem.emit,
+            )
         except (ValueError, HotkeyUnavailable) as exc:
             self.hotkey_problem = str(exc)
             self._report(f"whisperdesk: {exc}")
             return False
         self.hotkey = grab
         return True
+
+    def _shortcut_problem(self, line: str) -> None:
+        self.hotkey_problem = line
+        self._report(f"whisperdesk: {line}")
 
     def _start_live(self) -> None:
         if self._live.state == IDLE:

@@ -1,6 +1,7 @@
 """The history view: past dictations (newest first) with start time, duration, words and their first
-words; the selected one in full below, with Copy and Insert. Implements HistoryView; user actions
-leave as signals the window connects to the history controller."""
+words; the selected one in full below, with Copy, Insert into the application the user was writing in
+(typed there, or pasted, as live dictation's output), and Insert into the live transcript. Implements
+HistoryView; user actions leave as signals the window connects to the history controller."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class HistoryPanel(QWidget):
     selected = Signal(str)  # a record id ("" when nothing is selected)
     copy_requested = Signal()
     insert_requested = Signal()
+    type_requested = Signal()  # into the application the user was writing in
     refresh_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -61,6 +63,11 @@ class HistoryPanel(QWidget):
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Put this dictation's text on the clipboard")
         self.copy_button.clicked.connect(self.copy_requested)
+        self.type_button = QPushButton("Insert into app")
+        self.type_button.setToolTip(
+            "Hide whisperdesk and type this dictation into the window you were writing in, as dictation does"
+        )
+        self.type_button.clicked.connect(self.type_requested)
         self.insert_button = QPushButton("Insert into live transcript")
         self.insert_button.setToolTip("Append this dictation's text to the live dictation's transcript")
         self.insert_button.clicked.connect(self.insert_requested)
@@ -69,6 +76,7 @@ class HistoryPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.title, 1)
         buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.type_button)
         buttons.addWidget(self.insert_button)
         buttons.addWidget(self.refresh_button)
 
@@ -124,6 +132,7 @@ class HistoryPanel(QWidget):
             self.full_text.setPlainText(entry.text)
         self.copy_button.setEnabled(entry is not None)
         self.insert_button.setEnabled(entry is not None)
+        self.type_button.setEnabled(entry is not None)
 
     def show_history_problem(self, message: str) -> None:
         self.problem_banner.show_message(message, "warning")

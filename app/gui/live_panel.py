@@ -154,8 +154,8 @@ class LivePanel(QWidget):
     def set_transcript(self, committed: str, partial: str) -> None:
         self.transcript.set_transcript(committed, partial)
 
-    def append_committed(self, text: str, partial: str) -> None:
-        self.transcript.append_committed(text, partial)
+    def append_committed(self, text: str, partial: str, continues_word: bool = False) -> None:
+        self.transcript.append_committed(text, partial, continues_word)
         self.text_shown.emit(f"{text} {partial}")
 
     def set_partial(self, text: str) -> None:

@@ -15,7 +15,16 @@ from importlib.resources import files as package_files
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -29,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.desktop.autostart import autostart_enabled, set_autostart
+from app.desktop.focus import DesktopFocus
 from app.desktop.instance import ControlServer
 from app.gui.clipboard_port import ClipboardPort
 from app.gui.contract_demo_panel import ContractDemoPanel, GuiPost
@@ -36,13 +46,14 @@ from app.gui.desktop_bridge import DesktopBridge, print_problem
 from app.gui.files_panel import FilesPanel
 from app.gui.history_panel import HistoryPanel
 from app.gui.live_panel import LivePanel
-from app.gui.overlay import DictationOverlay
+from app.gui.overlay import DictationOverlay, overlay_possible
 from app.gui.qt_runner import QtTaskRunner
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.settings_store import SettingsStore
 from app.gui.tray import IDLE as TRAY_IDLE
 from app.gui.tray import LISTENING, TRANSCRIBING, Tray
 from app.gui.widgets import Banner
+from app.services.api_keys import KeyStore
 from app.services.autosave import Autosaver
 from app.services.export_files import format_of, with_format
 from app.services.file_queue import MEDIA_SUFFIXES, JobState
@@ -94,6 +105,7 @@ class WindowDeps:
     autosaver: Autosaver | None = None
     live: LiveBackends = field(default_factory=LiveBackends)
     history: HistoryStore | None = None  # None: data_dir()/history
+    keys: KeyStore = field(default_factory=KeyStore)  # the transcription server's API key (system keyring)
 
 
 # The tray shows dictation as listening while capture runs, transcribing while the last words finish.
@@ -124,11 +136,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
         self.runner = QtTaskRunner(self)
+        self.keys = deps.keys
         self.live_panel = LivePanel()
         self.files_panel = FilesPanel()
         self.models = ModelController(deps.models, self.runner, self, self.settings.model_spec())
         self.files = FilesController(
-            self.files_panel, self.models, self.runner, lambda: self.settings.transcribe_options()
+            self.files_panel,
+            self.models,
+            self.runner,
+            lambda: self.settings.transcribe_options(),
+            lambda: self.settings.remote_server(self.keys.api_key),  # None: on this computer
         )
         self.history_store = deps.history or HistoryStore()
         self.live = LiveController(
@@ -139,6 +156,7 @@ class MainWindow(QMainWindow):
             lambda: self.settings,
             deps.live,
             history=self.history_store,
+            server=lambda: self.settings.remote_server(self.keys.api_key),  # None: on this computer
         )
         self.history_panel = HistoryPanel()
         self.history = HistoryController(self.history_panel, self.history_store)
@@ -162,6 +180,8 @@ class MainWindow(QMainWindow):
             GuiPost(self).post,
         )
         self.live.output = self.dictation_output
+        self.desktop_focus = DesktopFocus()
+        self.came_from: int | None = None  # the window that had the focus before ours was shown (history's Insert)
 
         self.model_banner = Banner()
         self.model_banner.add_button("Settings…").clicked.connect(self.open_settings)
@@ -230,7 +250,8 @@ class MainWindow(QMainWindow):
     def _show_live_state(self, state: str) -> None:
         if self.tray is not None:
             self.tray.set_state(TRAY_STATE.get(state, TRAY_IDLE))
-        if state in (STARTING, RUNNING) and self.settings.overlay and not self.isActiveWindow():
+        wanted = self.settings.overlay and overlay_possible()
+        if state in (STARTING, RUNNING) and wanted and not self.isActiveWindow():
             if not self.overlay.isVisible():
                 self.overlay.appear()
         elif state == IDLE:
@@ -296,6 +317,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Open files…", self.open_files, "Ctrl+O"))
         file_menu.addAction(self._action("Add &folder…", self.open_folder))
         file_menu.addAction(self._action("&Export all transcripts…", lambda: self.export_all(), "Ctrl+Shift+E"))
+        file_menu.addAction(self._action("&Retry failed files", self.files.retry_failed))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Settings…", self.open_settings, "Ctrl+,"))
         file_menu.addSeparator()
@@ -349,6 +371,7 @@ class MainWindow(QMainWindow):
         history.refresh_requested.connect(self.history.refresh)
         history.copy_requested.connect(self.copy_history_text)
         history.insert_requested.connect(self.insert_history_text)
+        history.type_requested.connect(self.type_history_text)
 
     # views ---------------------------------------------------------------------------------
 
@@ -460,6 +483,31 @@ class MainWindow(QMainWindow):
             self.show_view("live")
             self.statusBar().showMessage("Dictation inserted into the live transcript", 5000)
 
+    def type_history_text(self) -> None:
+        """The selected past dictation typed (or pasted) into the application the user was writing in:
+        whisperdesk hides, that window gets the focus back (app/desktop/focus.py), the output types it."""
+        if self.live.state != IDLE:
+            self.statusBar().showMessage("Stop dictating before inserting a past dictation", 5000)
+            return
+        came_from, ours = self.came_from, [int(self.winId())]
+
+        def focus() -> object:
+            return self.desktop_focus.give_back(came_from, ours)
+
+        if self.history.send(lambda text: self.dictation_output.insert(text, focus)):
+            if self.tray is not None:
+                self.hide()
+            else:
+                self.showMinimized()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Remember which window had the focus before ours appears: history's Insert gives it back."""
+        if not self.isActiveWindow():
+            focused = self.desktop_focus.focused_window()
+            if focused is not None and focused != int(self.winId()):
+                self.came_from = focused
+        super().showEvent(event)
+
     def copy_live_text(self) -> None:
         QApplication.clipboard().setText(self.live.copy_text())
         self.statusBar().showMessage("Transcript copied", 3000)
@@ -492,9 +540,11 @@ class MainWindow(QMainWindow):
     # settings ------------------------------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, list_models(), self)
+        dialog = SettingsDialog(self.settings, list_models(), self, keys=self.keys, runner=self.runner)
         if dialog.exec():
             self.apply_settings(dialog.settings())
+            if self.keys.problem and self.settings.engine == "server":
+                self.statusBar().showMessage(self.keys.problem, 15000)
 
     def apply_settings(self, settings: AppSettings) -> None:
         """Save new settings and load the model they name (freeing the old one)."""

@@ -1,6 +1,11 @@
 """The dictation overlay: a small always-on-top strip with the input level and the partial text while
 dictating, for when the window is hidden. It never takes the focus, so the words keep going to the
-application the user is writing in."""
+application the user is writing in.
+
+Not on Wayland: xdg-shell has no window that cannot take the keyboard focus (Qt's
+WindowDoesNotAcceptFocus means nothing there), and under sway the overlay took it, so the dictated
+words were typed into the overlay. There the tray icon shows the state instead (`overlay_possible`).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,11 @@ from app.gui.level_meter import LevelMeter
 WIDTH = 520  # px
 MARGIN = 24  # px from the bottom of the screen
 MAX_CHARS = 80  # the tail of the partial text shown
+
+
+def overlay_possible() -> bool:
+    """False where an overlay window would take the keyboard focus from the user's application."""
+    return QGuiApplication.platformName() != "wayland"
 
 
 class DictationOverlay(QWidget):

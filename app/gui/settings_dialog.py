@@ -1,11 +1,16 @@
 """The Settings dialog: model, device and compute type, language, live step, VAD, translation,
-batched decoding, vocabulary, output folder."""
+batched decoding, vocabulary, output folder, and where files are transcribed (this computer or a
+server, with its API key in the system keyring and a connection test)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from urllib.parse import urlsplit
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -13,18 +18,36 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.desktop.hotkey import HOTKEY_MODES, is_disabled, parse_hotkey
+from app.gui.qt_runner import QtTaskRunner
+from app.services.api_keys import KeyStore, entry_name
+from app.services.messages import one_line
+from app.services.tasks import TaskRunner
 from app.window.dictation_output import OUTPUT_LABELS, OUTPUT_MODES
-from app.window.settings_model import COMPUTE_TYPES, DEVICES, MAX_STEP_S, MIN_STEP_S, AppSettings, default_output_dir
+from app.window.settings_model import (
+    COMPUTE_TYPES,
+    DEVICES,
+    MAX_STEP_S,
+    MIN_STEP_S,
+    AppSettings,
+    default_output_dir,
+    key_needs_confirmation,
+)
 from inference.models import ModelAvailability
+from inference.remote.client import CHECK_S, check_connection
+from inference.remote.server import DEFAULT_MODEL as SERVER_MODEL
+from inference.remote.server import KEY_ENV, RemoteServer, ServerError
 
 LANGUAGES = (
     ("", "Detect automatically"),
@@ -41,6 +64,9 @@ LANGUAGES = (
 DEVICE_LABELS = {"auto": "Automatic (GPU if available)", "cpu": "CPU", "cuda": "GPU (CUDA)"}
 HOTKEY_MODE_LABELS = {"toggle": "Press to start, press again to stop", "hold": "Dictate while held"}
 COMPUTE_LABELS = {"": "Default for the device (int8 on CPU, int8_float16 on GPU)"}
+CHECK_TIMEOUT_S = 30.0  # seconds the connection test waits for the server (a cold server loads its model first)
+LIVE_STAYS_LOCAL = "Live dictation runs there too; if the server fails, the model on this computer takes over."
+KEY_IN_KEYRING = "The key is kept in the system keyring, never in the settings file."
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -52,14 +78,173 @@ def _row(*widgets: QWidget) -> QWidget:
     return box
 
 
-class SettingsDialog(QDialog):
-    """Edits a copy of AppSettings; `settings()` returns the edited value."""
+def ask_insecure_key(parent: QWidget, host: str) -> bool:
+    """Ask before the API key goes over plain http to another computer; True when the user agrees."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    answer = QMessageBox.question(
+        parent,
+        "Send the API key unencrypted?",
+        f"{host} is reached over plain http: anyone on the network path can read the API key. "
+        "Send it anyway? Only do this on a network you trust; an https URL avoids the question.",
+        yes | no,
+        no,
+    )
+    return answer == yes
 
-    def __init__(self, settings: AppSettings, models: list[ModelAvailability], parent: QWidget | None = None) -> None:
+
+class ServerSection(QGroupBox):
+    """Where files are transcribed: this computer, or an OpenAI-compatible server (URL, model, API key),
+    with a connection test that runs off the GUI thread and shows its one-line result."""
+
+    def __init__(self, settings: AppSettings, keys: KeyStore, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__("Transcribe files and dictation", parent)
+        self._keys = keys
+        self._runner = runner
+        self._confirmed = entry_name(settings.insecure_key_url)  # the plain-http URL the user said yes to
+        self._generation = 0  # the connection test whose answer is still wanted
+        self.check_timeout_s = CHECK_TIMEOUT_S
+        self.confirm: Callable[[str], bool] = lambda host: ask_insecure_key(self, host)
+
+        self.local_radio = QRadioButton("On this computer")
+        self.server_radio = QRadioButton("On a server (OpenAI-compatible API)")
+        group = QButtonGroup(self)
+        group.addButton(self.local_radio)
+        group.addButton(self.server_radio)
+        (self.server_radio if settings.engine == "server" else self.local_radio).setChecked(True)
+        self.url_edit = QLineEdit(settings.server_url)
+        self.url_edit.setPlaceholderText("http://gpu-box:8000/v1")
+        self.url_edit.setToolTip("The API's base URL: faster-whisper-server, speaches, vLLM, whisper.cpp, LocalAI...")
+        self.model_edit = QLineEdit(settings.server_model)
+        self.model_edit.setPlaceholderText(SERVER_MODEL)
+        self.key_edit = QLineEdit((keys.stored(settings.server_url) or "") if settings.server_url else "")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText("only if the server wants one")
+        self.key_note = QLabel(self._key_note())
+        self.key_note.setWordWrap(True)
+        self.key_note.setStyleSheet("color: palette(mid);")
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        live_note = QLabel(LIVE_STAYS_LOCAL)
+        live_note.setWordWrap(True)
+        live_note.setStyleSheet("color: palette(mid);")
+
+        form = QFormLayout(self)
+        form.addRow(self.local_radio)
+        form.addRow(self.server_radio)
+        form.addRow("Server URL:", self.url_edit)
+        form.addRow("Model:", self.model_edit)
+        form.addRow("API key:", _row(self.key_edit, self.test_button))
+        form.addRow("", self.key_note)
+        form.addRow("", self.test_result)
+        form.addRow("", live_note)
+        self.server_radio.toggled.connect(self._enable)
+        self._enable(self.server_radio.isChecked())
+
+    def engine(self) -> str:
+        return "server" if self.server_radio.isChecked() else "local"
+
+    def url(self) -> str:
+        return entry_name(self.url_edit.text())
+
+    def model(self) -> str:
+        return self.model_edit.text().strip() or SERVER_MODEL
+
+    def insecure_key_url(self) -> str:
+        return self._confirmed
+
+    def api_key(self) -> str | None:
+        """The key a request would carry now: $WHISPERDESK_API_KEY when set, else the field."""
+        if self._keys.from_env:
+            return self._keys.api_key(self.url())
+        return self.key_edit.text().strip() or None
+
+    def server(self) -> RemoteServer:
+        """The server as the fields describe it; asks (once per URL) before a key goes over plain http
+        to another computer. Raises ValueError with the one line to show."""
+        url, key = self.url(), self.api_key()
+        if not url:
+            raise ValueError("enter the server's URL first, e.g. http://gpu-box:8000/v1")
+        RemoteServer(url, self.model())  # the URL's own faults first, before any question about the key
+        if key_needs_confirmation(url, key) and url != self._confirmed:
+            host = urlsplit(url).hostname or url
+            if not self.confirm(host):
+                raise ValueError(f"the API key is not sent over plain http to {host}: use https, or agree to send it")
+            self._confirmed = url
+        return RemoteServer(url, self.model(), key, self.check_timeout_s, allow_insecure_key=url == self._confirmed)
+
+    def test_connection(self) -> None:
+        """Transcribe CHECK_S of silence on the server, off the GUI thread; the answer is one line below."""
+        try:
+            server = self.server()
+        except ValueError as exc:
+            self._show_result(one_line(exc), ok=False)
+            return
+        self._generation += 1
+        generation = self._generation
+        self.test_button.setEnabled(False)
+        self._show_result(f"Testing {server.display}…", ok=None)
+        self._runner.submit(
+            lambda emit: check_connection(server),
+            on_done=lambda seconds: self._tested(generation, _connected_line(server, seconds), True),
+            on_error=lambda exc: self._tested(generation, _server_line(exc), False),
+        )
+
+    def save_key(self) -> bool:
+        """Keep the field's key for the URL (an empty field forgets it); False when only for this run."""
+        return self._keys.store(self.url(), self.key_edit.text()) if self.url() else True
+
+    def _tested(self, generation: int, line: str, ok: bool) -> None:
+        if generation != self._generation:
+            return  # a later test was started
+        self.test_button.setEnabled(self.server_radio.isChecked())
+        self._show_result(line, ok)
+
+    def _show_result(self, line: str, ok: bool | None) -> None:
+        color = {True: "#2e7d32", False: "#b3261e", None: "palette(mid)"}[ok]
+        self.test_result.setStyleSheet(f"color: {color};")
+        self.test_result.setText(line)
+
+    def _key_note(self) -> str:
+        if self._keys.from_env:
+            return f"${KEY_ENV} is set: it is used instead of this field."
+        problem = self._keys.check()
+        return problem[:1].upper() + problem[1:] if problem else KEY_IN_KEYRING
+
+    def _enable(self, on: bool) -> None:
+        for widget in (self.url_edit, self.model_edit, self.key_edit, self.test_button):
+            widget.setEnabled(on)
+
+
+def _connected_line(server: RemoteServer, seconds: float) -> str:
+    return f"Connected: {server.display} transcribed {CHECK_S:g} s of silence with {server.model} in {seconds:.2f} s"
+
+
+def _server_line(exc: BaseException) -> str:
+    """A failed connection test as one line: the server and the reason (ServerError's own words)."""
+    return str(exc) if isinstance(exc, ServerError) else one_line(exc)
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of AppSettings; `settings()` returns the edited value. On OK the server's API key
+    goes to `keys` (the system keyring), never into the settings."""
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        models: list[ModelAvailability],
+        parent: QWidget | None = None,
+        keys: KeyStore | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
         self._original = settings
+        self.keys = keys or KeyStore()
+        self.server_section = ServerSection(settings, self.keys, runner or QtTaskRunner(self))
 
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
@@ -175,6 +360,7 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.server_section)
         layout.addWidget(buttons)
 
     def settings(self) -> AppSettings:
@@ -203,10 +389,15 @@ class SettingsDialog(QDialog):
             overlay=self.overlay_check.isChecked(),
             start_hidden=self.start_hidden_check.isChecked(),
             autostart=self.autostart_check.isChecked(),
+            engine=self.server_section.engine(),
+            server_url=self.server_section.url(),
+            server_model=self.server_section.model(),
+            insecure_key_url=self.server_section.insecure_key_url(),
         )
 
     def accept(self) -> None:
-        """Refuse a shortcut that cannot be parsed, saying why under it."""
+        """Refuse a shortcut that cannot be parsed, or a server that cannot be used, saying why; then
+        keep the API key in the keyring."""
         text = self.hotkey_edit.text()
         if not is_disabled(text):
             try:
@@ -216,6 +407,16 @@ class SettingsDialog(QDialog):
                 self.hotkey_error.show()
                 self.hotkey_edit.setFocus()
                 return
+        section = self.server_section
+        if section.engine() == "server":
+            try:
+                section.server()
+            except ValueError as exc:
+                section.test_result.setStyleSheet("color: #b3261e;")
+                section.test_result.setText(one_line(exc))
+                section.url_edit.setFocus()
+                return
+        section.save_key()
         super().accept()
 
     def _browse_model(self) -> None:

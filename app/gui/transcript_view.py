@@ -68,13 +68,15 @@ class TranscriptView(QTextEdit):
         self._replace_tail(partial)
         self.updated.emit()
 
-    def append_committed(self, text: str, partial: str) -> None:
-        """Add final words after the committed ones and show `partial` after them, in one update."""
+    def append_committed(self, text: str, partial: str, continues_word: bool = False) -> None:
+        """Add final words after the committed ones and show `partial` after them, in one update;
+        `continues_word`: the text goes on from the last word (no space before it)."""
         was_at_bottom = self._at_bottom()
         self._replace_tail("")
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._committed_end)
-        cursor.insertText((" " if self._committed_end else "") + text.strip(), self._format(False))
+        space = " " if self._committed_end and not continues_word else ""
+        cursor.insertText(space + text.strip(), self._format(False))
         self._committed_end = cursor.position()
         self._replace_tail(partial)
         self._scroll_if(was_at_bottom)

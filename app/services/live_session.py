@@ -1,8 +1,9 @@
 """One live dictation session, Qt-free: source blocks -> one StreamConverter -> OnlineTranscriber -> events.
 
 The CLI (`whisperdesk live`), the window and the benchmarks all run this class; only the
-source differs (a microphone, or a file replayed in real time or as fast as possible).
-`run()` blocks its thread and calls `on_event` from it; `stop()` may be called from any thread.
+source differs (a microphone, or a file replayed in real time or as fast as possible), and the
+engine (the local model, or a server). `run()` blocks its thread and calls `on_event` from it;
+`stop()` may be called from any thread.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ import numpy as np
 from audio.constants import DTYPE
 from audio.errors import AudioError, first_line
 from audio.sources import AudioSource, CapturedBlock, ContractStream, is_realtime, level_dbfs
+from inference.engine import Engine
 from inference.loader import LoadedModel
-from inference.stream_events import Commit, Level, Partial, StreamError, StreamEvent, Summary
+from inference.remote.server import ServerError
+from inference.stream_events import Commit, EngineChanged, Level, Partial, StreamError, StreamEvent, Summary
 from inference.streaming import OnlineTranscriber, StepStats, StreamingOptions
 from inference.streaming_vad import SpeechDetector
 
 EventFn = Callable[[StreamEvent], None]
 BlockFn = Callable[[CapturedBlock], None]
+FallbackFn = Callable[[], Engine | LoadedModel]  # the engine to go on with when a server fails (loads it)
 LEVEL_EVERY_S = 0.05  # at most one Level event per this much audio (a meter needs no more)
 
 _END = object()  # reader -> session: the source ended
@@ -60,6 +64,9 @@ class LiveSession:
 
     A device failure is emitted as StreamError; the text committed so far is kept
     (`committed_text`), the last words are flushed, and a new session can be started.
+    A server that fails (ServerError) is replaced by `fallback()` when given, announced with
+    EngineChanged, and the session goes on with its buffer and commits; without a fallback the
+    session ends with a StreamError, keeping what was committed.
     `record_contract_audio=True` keeps every 16 kHz sample fed to the transcriber
     (`contract_audio`), so tests can compare it with the file path bit for bit.
     """
@@ -67,18 +74,21 @@ class LiveSession:
     def __init__(
         self,
         source: AudioSource,
-        loaded: LoadedModel,
+        engine: Engine | LoadedModel,
         options: StreamingOptions | None = None,
         on_event: EventFn | None = None,
         record_contract_audio: bool = False,
         detector: SpeechDetector | None = None,
         on_block: BlockFn | None = None,
+        fallback: FallbackFn | None = None,
     ) -> None:
         self.source = source
         self.options = options or StreamingOptions()
         self.on_event = on_event
         self.on_block = on_block  # sees each native block (the contract demo's raw side); must not block
-        self.transcriber = OnlineTranscriber(loaded, self.options, detector=detector)
+        self.transcriber = OnlineTranscriber(engine, self.options, detector=detector)
+        self._fallback = fallback
+        self._engine_down = False  # the engine failed with no fallback: nothing more can be transcribed
         self._stream = ContractStream(source.sample_rate, source.channels)
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._stop = threading.Event()
@@ -224,12 +234,40 @@ class LiveSession:
     # -- transcriber side -----------------------------------------------------------------------
 
     def _step_if_ready(self) -> None:
-        if self.transcriber.ready():
-            started = time.perf_counter()
-            events = self.transcriber.process()
+        if not self._engine_down and self.transcriber.ready():
+            self._transcribe(self.transcriber.process)
+
+    def _transcribe(self, step: Callable[[], list[StreamEvent]]) -> bool:
+        """Run one transcriber call and emit its events; False when the engine failed in it."""
+        started = time.perf_counter()
+        try:
+            events = step()
+        except ServerError as exc:
+            self._engine_failed(exc)
+            return False
+        finally:
             self._processing_s += time.perf_counter() - started
-            for event in events:
-                self._emit(event)
+        for event in events:
+            self._emit(event)
+        return True
+
+    def _engine_failed(self, exc: ServerError) -> None:
+        """Go on with the fallback engine (the next step re-runs on it), or end the session."""
+        if self._fallback is not None:
+            try:
+                engine = self._fallback()
+            except Exception as problem:  # the local model cannot load either: end with both reasons
+                self._engine_down = True
+                self._fail_with(f"{exc}; the local model could not take over: {first_line(problem)}")
+                return
+            self._fallback = None  # once: a failing fallback ends the session
+            self.transcriber.use_engine(engine)
+            name = self.transcriber.engine.name
+            self._emit(EngineChanged(f"{exc}; going on with {name} (nothing committed is lost)", name))
+            return
+        self._engine_down = True
+        self._fail_with(f"{exc}; the transcript so far is kept")
+        self.stop()
 
     def _finish(self) -> None:
         try:
@@ -237,16 +275,16 @@ class LiveSession:
             self._insert(tail.samples, tail.captured_at)
         except AudioError as exc:
             self._fail(exc)
-        started = time.perf_counter()
-        events = self.transcriber.finish()
-        self._processing_s += time.perf_counter() - started
-        for event in events:
-            self._emit(event)
+        if not self._engine_down and not self._transcribe(self.transcriber.finish) and not self._engine_down:
+            self._transcribe(self.transcriber.finish)  # the fallback engine took over: hear the last words
 
     def _fail(self, exc: BaseException) -> None:
         text = first_line(exc)
         if not isinstance(exc, AudioError):
             text = f"{self.source.name}: {type(exc).__name__}: {text}"
+        self._fail_with(text)
+
+    def _fail_with(self, text: str) -> None:
         self.error = text
         self._emit(StreamError(text))
 

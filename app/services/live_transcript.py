@@ -1,10 +1,14 @@
 """A live dictation as data: the committed pieces in order, the partial tail, and the
 subtitle cues made from them for export. Qt-free; fed Commit and Partial events.
+
+A commit that starts inside a word ("42" then "-line") is glued onto the last piece ("42-line"), so
+every join of pieces (the window, the autosave, the history, exports) keeps the word whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from inference.results import SENTENCE_END, Segment, join_texts
 from inference.stream_events import Commit, Partial
@@ -56,6 +60,23 @@ def build_cues(
     return tuple(cues)
 
 
+def continues_word(commit: Commit) -> bool:
+    """The commit's first word goes on from the word before it, as the model spelled it: Whisper's words
+    carry their own leading space (" old" starts a word; "-line" or "huts" continues one)."""
+    return bool(commit.words) and not commit.words[0].text[:1].isspace()
+
+
+@dataclass(frozen=True)
+class Added:
+    """What a commit added to the transcript: its text, and whether it is glued onto the word before."""
+
+    text: str
+    continues_word: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
 def _drop_prefix_words(text: str, prefix: str) -> str:
     """`text` without the leading words of `prefix` (compared case- and punctuation-blind)."""
 
@@ -79,6 +100,7 @@ class LiveTranscript:
         self.pieces: list[Segment] = []
         self.partial = ""
         self._offset = 0.0  # seconds added to the current session's audio times
+        self._session_pieces = 0  # pieces committed by the current session (a commit may continue only those)
 
     @property
     def text(self) -> str:
@@ -101,22 +123,32 @@ class LiveTranscript:
         """A new capture starts: its audio time 0 follows the end of what is already here."""
         self._offset = self.end_s
         self.partial = ""
+        self._session_pieces = 0
 
-    def add_commit(self, commit: Commit) -> str:
-        """Append final words; returns the text added. The partial loses the words just committed."""
+    def add_commit(self, commit: Commit) -> Added:
+        """Append final words; returns what was added. The partial loses the words just committed. A commit
+        that continues the last word of this session is glued onto the last piece (see the module's docstring)."""
         text = commit.text.strip()
         if not text:
-            return ""
-        piece = Segment(commit.audio_start, commit.audio_end, text, commit.words)
-        self.pieces.append(shifted(piece, self._offset))
+            return Added("")
+        piece = shifted(Segment(commit.audio_start, commit.audio_end, text, commit.words), self._offset)
+        glued = continues_word(commit) and self._session_pieces > 0 and bool(self.pieces)
+        if glued:
+            last = self.pieces[-1]
+            piece = Segment(last.start, max(last.end, piece.end), last.text + text, last.words + piece.words)
+            self.pieces[-1] = piece
+        else:
+            self.pieces.append(piece)
+            self._session_pieces += 1
         self.partial = _drop_prefix_words(self.partial, text)
-        return text
+        return Added(text, glued)
 
     def add_text(self, text: str) -> str:
         """Append text from elsewhere (a past dictation) as a final piece at the end; returns what was added."""
         text = text.strip()
         if text:
             self.pieces.append(Segment(self.end_s, self.end_s, text))
+            self._session_pieces = 0  # nothing committed later is glued onto it
         return text
 
     def set_partial(self, partial: Partial) -> None:
@@ -144,3 +176,4 @@ class LiveTranscript:
         self.pieces = []
         self.partial = ""
         self._offset = 0.0
+        self._session_pieces = 0

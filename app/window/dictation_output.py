@@ -9,6 +9,10 @@
   previous content put back;
 - window: only the window's transcript.
 
+`insert` puts a past dictation (from the history) into the application the user was writing in, the same
+way: typed (or pasted, in paste mode) by the same queue, after a focus step that gives that window the
+focus back (app/desktop/focus.py), with the same fallback.
+
 When typing is impossible (no display, Wayland without wtype/ydotool) the user is told once and the words
 go on the clipboard instead; they are always in the window's transcript too. Qt-free: the window passes
 its clipboard and a way to run code on the GUI thread.
@@ -20,7 +24,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from app.desktop.text_joiner import CommitJoiner, standalone
-from app.desktop.type_queue import TypingQueue
+from app.desktop.type_queue import Focus, TypingQueue
 from app.window.settings_model import OUTPUT_MODES
 
 TYPE, PASTE, WINDOW = OUTPUT_MODES
@@ -92,18 +96,40 @@ class DictationOutput:
         if self._active != WINDOW:
             self._typing().retry()
 
-    def commit(self, text: str) -> None:
-        """Final words of the running dictation."""
+    def commit(self, text: str, continues_word: bool = False) -> None:
+        """Final words of the running dictation; `continues_word`: its first word goes on from the last word
+        committed (the engine committed "42" and now "-line"), so it is typed with no space before it."""
         if self._active == WINDOW:
             return
         alone = standalone(text) if self._first else None  # the first piece, should it not go on from the last
-        piece = self._joiner.next(text)
+        piece = self._joiner.next(text, continues_word and not self._first)
         if not piece:
             return
         self._first = False
         self._pieces.append(piece if alone is None else alone)
         if self._active == TYPE:
             self._typing().type(piece, alone=alone)
+
+    def insert(self, text: str, focus: Focus) -> bool:
+        """Type (paste, in paste mode) `text` where `focus` puts the keyboard focus first (it runs on the
+        typing thread); False when a dictation is running (its words would mix) or there is no text."""
+        piece = standalone(text)
+        if self._active != WINDOW or not piece:
+            return False
+        queue = self._typing()
+        queue.retry()
+        self._fallback = []
+        self._told = False  # the user asked for this one: say why it failed, if it does
+        if self._mode() == PASTE:
+            self._clipboard.put(piece)
+            queue.paste(lambda ok, why: self._post(lambda: self._pasted(ok, why)), focus=focus)
+        else:
+            queue.type(self._joiner.next(piece), alone=piece, focus=focus)
+        return True
+
+    def after_typing(self, fn: Callable[[], None]) -> None:
+        """Call `fn` on the GUI thread once everything queued so far is typed (tests, measurements)."""
+        self._typing().after(lambda: self._post(fn))
 
     def end(self) -> None:
         """The dictation is over (its last commits are in): paste mode pastes it all now."""

@@ -1,6 +1,6 @@
 """The files view's logic: queue dropped files, transcribe them one at a time off the GUI
-thread, report progress and errors per row, export results. Talks to the window only
-through FilesView.
+thread (on the local model, or on a transcription server when Settings say so), report progress
+and errors per row, retry failed rows, export results. Talks to the window only through FilesView.
 """
 
 from __future__ import annotations
@@ -10,18 +10,21 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from app.services.export_files import export_transcript, output_path
-from app.services.file_jobs import FileResult, transcribe_file
+from app.services.file_jobs import Engine, FileResult, transcribe_file
 from app.services.file_queue import FileJob, FileQueue, JobState
 from app.services.messages import one_line
 from app.services.tasks import Emit, TaskRunner
 from app.window.model_controller import ModelController
 from app.window.views import FilesView
 from inference.errors import TranscriptionCancelled
-from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
+from inference.remote.server import RemoteServer, ServerError
 
 PROGRESS_STEP = 0.005  # smallest progress change (fraction) sent to the window
 WAITING_FOR_MODEL = "waiting for a working model (see the message above; fix it in Settings)"
+WAITING_FOR_SERVER = "waiting for the server settings: {reason}"
+
+ServerFn = Callable[[], RemoteServer | None]  # the server files go to now (None: this computer); ValueError if unusable
 
 
 def result_note(result: FileResult) -> str:
@@ -34,11 +37,16 @@ def result_note(result: FileResult) -> str:
         note += f" · {result.transcript.language} ({result.transcript.language_probability:.0%})"
     if result.options.task == "translate":
         note += " → English"
+    if isinstance(result.model, RemoteServer):
+        note += f" · on {result.model.display}"
     return note
 
 
 class FilesController:
-    """Runs the queue: one file at a time, each with its own progress, cancel and error."""
+    """Runs the queue: one file at a time, each with its own progress, cancel, error and retry.
+
+    `server` says, each time a file starts, where it goes: a RemoteServer, or None for the local model.
+    """
 
     def __init__(
         self,
@@ -46,14 +54,16 @@ class FilesController:
         models: ModelController,
         runner: TaskRunner,
         options: Callable[[], TranscribeOptions],
+        server: ServerFn = lambda: None,
     ) -> None:
         self.queue = FileQueue()
         self._view = view
         self._models = models
         self._runner = runner
         self._options = options
+        self._server = server
         self._selected: int | None = None
-        self._waiting_for_model = False
+        self._waiting = False
         self.on_done: Callable[[FileJob], None] | None = None  # after each transcribed file (the contract demo)
 
     @property
@@ -70,8 +80,16 @@ class FilesController:
 
     def retry(self) -> None:
         """Try again to run waiting files (after the settings changed)."""
-        self._waiting_for_model = False
+        self._waiting = False
         self._pump()
+
+    def retry_failed(self) -> list[int]:
+        """Queue every failed file again, in its own row (a server that was down may be back); returns their ids."""
+        again = [job for job in self.queue.jobs.values() if job.state is JobState.FAILED and self.queue.retry(job.id)]
+        for job in again:
+            self._show(job)
+        self.retry()
+        return [job.id for job in again]
 
     def cancel(self, job_id: int) -> None:
         job = self.queue.get(job_id)
@@ -119,30 +137,40 @@ class FilesController:
         self._view.update_job(job.id, job.state, job.progress, job.message)
 
     def _pump(self) -> None:
-        """Start the next queued file unless one is running or the model is known to be broken."""
-        if self.queue.running() is not None or self._waiting_for_model:
+        """Start the next queued file unless one is running or nothing can transcribe (no model, bad server)."""
+        if self.queue.running() is not None or self._waiting:
             return
         job = self.queue.next_queued()
         if job is None:
             self._view.queue_idle()
             return
+        try:
+            server = self._server()
+        except ValueError as exc:
+            self._wait(job, WAITING_FOR_SERVER.format(reason=one_line(exc)))
+            return
+        if server is not None:
+            job.state, job.message = JobState.RUNNING, ""
+            self._start(job, server)
+            return
         job.state, job.message = JobState.RUNNING, "loading model…" if self._models.loaded is None else ""
         self._show(job)
-        self._models.with_model(lambda loaded: self._start(job, loaded), lambda message: self._no_model(job))
+        self._models.with_model(lambda loaded: self._start(job, loaded), lambda message: self._wait(job))
 
-    def _no_model(self, job: FileJob) -> None:
-        self._waiting_for_model = True
-        job.state, job.message = JobState.QUEUED, WAITING_FOR_MODEL
+    def _wait(self, job: FileJob, why: str = WAITING_FOR_MODEL) -> None:
+        """Nothing can transcribe now: queued files wait (they are not failed) until retry()."""
+        self._waiting = True
+        job.state, job.message = JobState.QUEUED, why
         for waiting in self.queue.jobs.values():
             if waiting.state is JobState.QUEUED:
-                waiting.message = WAITING_FOR_MODEL
+                waiting.message = why
                 self._show(waiting)
 
-    def _start(self, job: FileJob, loaded: LoadedModel) -> None:
+    def _start(self, job: FileJob, loaded: Engine) -> None:
         if job.cancel.is_set():
             self._finish(job, JobState.CANCELLED, "cancelled")
             return
-        job.message = "transcribing…"
+        job.message = f"transcribing on {loaded.display}…" if isinstance(loaded, RemoteServer) else "transcribing…"
         self._show(job)
         options = self._options()
 
@@ -183,6 +211,8 @@ class FilesController:
     def _failed(self, job: FileJob, exc: BaseException) -> None:
         if isinstance(exc, TranscriptionCancelled):
             self._finish(job, JobState.CANCELLED, "cancelled")
+        elif isinstance(exc, ServerError):
+            self._finish(job, JobState.FAILED, str(exc))  # "server URL: reason", the key blanked out
         else:
             self._finish(job, JobState.FAILED, one_line(exc))
 

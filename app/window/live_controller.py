@@ -18,11 +18,12 @@ from typing import Protocol
 from app.services.autosave import Autosaver, SavedSession
 from app.services.export_files import export_transcript
 from app.services.history import DictationRecorder, HistoryRecord, HistoryStore
-from app.services.live_session import BlockFn, LiveSession, SessionMetrics
+from app.services.live_session import BlockFn, FallbackFn, LiveSession, SessionMetrics
 from app.services.live_transcript import LiveTranscript
 from app.services.messages import one_line
 from app.services.tasks import Emit, TaskRunner
 from app.window.dictation_output import DictationOutput
+from app.window.files_controller import ServerFn
 from app.window.model_controller import ModelController
 from app.window.settings_model import AppSettings
 from app.window.views import LiveStats, LiveView
@@ -31,9 +32,11 @@ from audio.errors import AudioError
 from audio.file_source import FileSource
 from audio.microphones import open_microphone
 from audio.sources import AudioSource
+from inference.engine import Engine
 from inference.loader import LoadedModel
 from inference.pipeline import pipeline_record
-from inference.stream_events import Commit, Level, Partial, StreamError, Summary
+from inference.remote.engine import remote_engine
+from inference.stream_events import Commit, EngineChanged, Level, Partial, StreamError, Summary
 from inference.streaming import StreamingOptions
 
 IDLE, STARTING, RUNNING, STOPPING = "idle", "starting", "running", "stopping"
@@ -92,12 +95,13 @@ def _file_source(path: str, realtime: bool) -> AudioSource:
 
 def _session(
     source: AudioSource,
-    loaded: LoadedModel,
+    engine: Engine | LoadedModel,
     options: StreamingOptions,
     on_event: Callable[[object], None],
     on_block: BlockFn | None = None,
+    fallback: FallbackFn | None = None,
 ) -> Session:
-    return LiveSession(source, loaded, options=options, on_event=on_event, on_block=on_block)
+    return LiveSession(source, engine, options=options, on_event=on_event, on_block=on_block, fallback=fallback)
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,7 @@ class LiveController:
         settings: Callable[[], AppSettings],
         backends: LiveBackends | None = None,
         history: HistoryStore | None = None,
+        server: ServerFn = lambda: None,
     ) -> None:
         self.transcript = LiveTranscript()
         self.state = IDLE
@@ -165,6 +170,8 @@ class LiveController:
         self._runner = runner
         self._autosaver = autosaver
         self._settings = settings
+        self._server = server  # where dictation runs (None: this computer); the local model takes over on faults
+        self._engine_name = ""  # what the running session transcribes with (the history names it)
         self._backends = backends or LiveBackends()
         self._slot: _SessionSlot | None = None
         self._recovered: SavedSession | None = None
@@ -258,6 +265,8 @@ class LiveController:
         self._view.set_partial("")
         session_factory = self._backends.session
         tap = self._tap = self.block_tap
+        engine, fallback = self._engine(loaded)
+        self._engine_name = engine.name if isinstance(engine, Engine) else loaded.info.name
 
         def work(emit: Emit) -> Summary | None:
             source = make_source()
@@ -275,10 +284,10 @@ class LiveController:
 
             try:
                 on_block = tap.open(source, loaded) if tap is not None else None
-                if on_block is None:
-                    session = session_factory(source, loaded, options, on_event)
-                else:
-                    session = session_factory(source, loaded, options, on_event, on_block=on_block)
+                extra: dict[str, object] = {} if on_block is None else {"on_block": on_block}
+                if fallback is not None:
+                    extra["fallback"] = fallback
+                session = session_factory(source, engine, options, on_event, **extra)
                 sessions.append(session)
                 if not slot.attach(session):
                     return None
@@ -288,6 +297,18 @@ class LiveController:
                 source.close()
 
         self._runner.submit(work, on_done=self._ended, on_error=self._crashed, on_event=self._on_event)
+
+    def _engine(self, loaded: LoadedModel) -> tuple[Engine | LoadedModel, FallbackFn | None]:
+        """The server from Settings with the loaded model as its stand-in, or the loaded model alone
+        (also when the server settings are unusable: said in one line, dictation still starts)."""
+        try:
+            server = self._server()
+        except ValueError as exc:
+            self._view.show_live_error(f"Dictating on this computer: {one_line(exc)}")
+            return loaded, None
+        if server is None:
+            return loaded, None
+        return remote_engine(server, multilingual=loaded.info.multilingual), lambda: loaded
 
     def _ended(self, summary: Summary | None) -> None:
         if summary is not None:
@@ -340,9 +361,9 @@ class LiveController:
             self._language = event.language
             added = self.transcript.add_commit(event)
             if added:
-                self._view.append_committed(added, self.transcript.partial)
+                self._view.append_committed(added.text, self.transcript.partial, added.continues_word)
                 if self.output is not None:
-                    self.output.commit(added)
+                    self.output.commit(added.text, added.continues_word)
             else:
                 self._view.set_partial(self.transcript.partial)
             self._note_latency(event.latency_s)
@@ -352,7 +373,7 @@ class LiveController:
         elif isinstance(event, _Speed):
             self._rtf = event.rtf
             self._view.show_live_stats(LiveStats(latency_s=self._latency, rtf=self._rtf, language=self._language))
-        elif isinstance(event, StreamError):
+        elif isinstance(event, StreamError | EngineChanged):
             self._view.show_live_error(event.message)
         elif isinstance(event, _Started) and self.state == STARTING:
             self._set_state(RUNNING)
@@ -361,10 +382,8 @@ class LiveController:
     def _begin_history(self) -> None:
         if self._history is None:
             return
-        loaded = self._models.loaded
-        model = loaded.info.name if loaded is not None else ""
         self._recorder = DictationRecorder(
-            self._history, self._autosaver, self.source_name, model, autosave=self._autosaver.path.name
+            self._history, self._autosaver, self.source_name, self._engine_name, autosave=self._autosaver.path.name
         )
         self.on_history_changed()
 

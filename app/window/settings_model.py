@@ -6,16 +6,20 @@ Qt-free: app/gui/settings_store.py persists it; controllers read what they need 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from app.desktop.hotkey import DEFAULT_HOTKEY, HOTKEY_MODES
+from app.services.api_keys import entry_name
 from app.services.model_manager import ModelSpec
 from inference.models import DEFAULT_MODEL
 from inference.options import BATCH_SIZE, TranscribeOptions, vocabulary_hotwords
+from inference.remote.server import DEFAULT_MODEL as SERVER_MODEL
+from inference.remote.server import RemoteServer, is_loopback
 from inference.streaming import StreamingOptions
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -24,6 +28,13 @@ MIN_STEP_S = 0.2  # seconds: shortest live re-decode step offered
 MAX_STEP_S = 5.0  # seconds: longest live re-decode step offered
 DEFAULT_STEP_S = StreamingOptions().step_s  # seconds between live re-decodes
 OUTPUT_MODES = ("type", "paste", "window")  # where dictated words go: app/window/dictation_output.py
+ENGINES = ("local", "server")  # where files are transcribed: this computer, or an OpenAI-compatible server
+
+
+def key_needs_confirmation(url: str, api_key: str | None) -> bool:
+    """True when `api_key` would go over plain http to another computer, where anyone on the path reads it."""
+    parts = urlsplit(url.strip())
+    return bool(api_key) and parts.scheme == "http" and bool(parts.hostname) and not is_loopback(parts.hostname or "")
 
 
 def default_output_dir() -> str:
@@ -52,6 +63,10 @@ class AppSettings:
     overlay: bool = True  # a small on-top strip with the level and partial text while dictating
     start_hidden: bool = False  # open in the tray only (where the desktop has a tray)
     autostart: bool = False  # an XDG autostart entry opens whisperdesk hidden at login
+    engine: str = "local"  # files and dictation: "local" (this computer) or "server" (local model as stand-in)
+    server_url: str = ""  # the server's OpenAI-compatible base URL, e.g. http://gpu-box:8000/v1
+    server_model: str = SERVER_MODEL  # the model name the server is asked for
+    insecure_key_url: str = ""  # a plain-http server the user confirmed sending the key to (the key is not here)
 
     def hotwords(self) -> str | None:
         return vocabulary_hotwords(self.vocabulary.split(","))
@@ -78,6 +93,27 @@ class AppSettings:
             vad_finalize=self.vad,
             hotwords=self.hotwords(),
         )
+
+    def remote_server(self, key_for: Callable[[str], str | None]) -> RemoteServer | None:
+        """The server files go to (`key_for(url)` gives its API key), or None when they stay on this computer.
+
+        Raises ValueError, in words for the window, when the URL is missing or invalid, or when the key
+        would go over plain http to another computer without the user's confirmation.
+        """
+        if self.engine != "server":
+            return None
+        url = entry_name(self.server_url)
+        if not url:
+            raise ValueError("no server URL is set: enter one in Settings")
+        key = key_for(url)
+        confirmed = url == entry_name(self.insecure_key_url)
+        if key_needs_confirmation(url, key) and not confirmed:
+            host = urlsplit(url).hostname
+            raise ValueError(
+                f"the API key would go over plain http to {host}, which is not this computer: "
+                "use https, or confirm it in Settings"
+            )
+        return RemoteServer(url, self.server_model or SERVER_MODEL, key, allow_insecure_key=confirmed)
 
     def export_dir(self) -> str:
         return self.output_dir or default_output_dir()
@@ -122,4 +158,8 @@ class AppSettings:
             parsed = replace(parsed, output="type")
         if not parsed.model:
             parsed = replace(parsed, model=DEFAULT_MODEL)
+        if parsed.engine not in ENGINES:
+            parsed = replace(parsed, engine="local")
+        if not parsed.server_model:
+            parsed = replace(parsed, server_model=SERVER_MODEL)
         return parsed

@@ -73,8 +73,9 @@ class LiveView(Protocol):
 
     def set_transcript(self, committed: str, partial: str) -> None: ...
 
-    def append_committed(self, text: str, partial: str) -> None:
-        """Add final words and show `partial` as the new tail, in one update."""
+    def append_committed(self, text: str, partial: str, continues_word: bool = False) -> None:
+        """Add final words and show `partial` as the new tail, in one update; `continues_word`: the text
+        goes on from the last word shown (no space before it)."""
         ...
 
     def set_partial(self, text: str) -> None: ...

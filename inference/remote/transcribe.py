@@ -16,14 +16,13 @@ import numpy as np
 from audio.constants import SAMPLE_RATE
 from audio.contract import PcmAudio
 from audio.decode import ProgressFn
+from inference.engine import is_language_code
 from inference.errors import TranscriptionCancelled
 from inference.options import TranscribeOptions
 from inference.remote.client import run_server
 from inference.remote.server import RemoteServer
 from inference.results import Segment, Transcript, join_texts
 from inference.transcribe import SegmentFn, pieces, shifted
-
-_LANGUAGE_CODE_CHARS = 3  # "en", "yue": what the API's `language` field takes (OpenAI replies "english")
 
 
 def _cancelled(cancel: threading.Event | None) -> None:
@@ -48,7 +47,7 @@ def transcribe_remote_blocks(
     for index, (start, samples) in enumerate(pieces(blocks)):
         _cancelled(cancel)
         total = start + samples.size
-        keep = index and 0 < len(language) <= _LANGUAGE_CODE_CHARS
+        keep = index and is_language_code(language)
         piece_options = replace(options, language=language) if keep else options
         found, heard, probability = run_server(server, PcmAudio(samples, SAMPLE_RATE, 1), piece_options)
         if index == 0:

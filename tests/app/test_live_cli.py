@@ -15,6 +15,7 @@ import pytest
 from app.cli import main
 from app.commands.live import JsonPrinter, TextPrinter
 from app.services.wer import wer
+from inference.results import Word
 from inference.stream_events import Commit, Partial, StreamError, Summary
 
 SPEC_KEYS = {"type", "text", "audio_start", "audio_end", "emitted_at", "latency_s"}
@@ -52,6 +53,17 @@ def test_text_printer_prints_committed_lines_without_a_terminal():
     printer(Commit("Fine", 3, 4, 0, 0))
     printer(Summary("...", None, None, None, 0, 4.0))
     assert out.getvalue() == "Hello world.\nHow are you?\nFine\n"
+
+
+def test_text_printer_glues_a_commit_that_goes_on_inside_a_word():
+    """A commit whose first word carries no leading space ("-line") continues the word before it."""
+    out = io.StringIO()
+    printer = TextPrinter(out, interactive=False, width=80)
+    printer(Commit("The 42", 0, 1, 0, 0, words=(Word(0, 0.5, " The", 0.9), Word(0.5, 1, " 42", 0.9))))
+    printer(Commit("-line Bible.", 1, 2, 0, 0, words=(Word(1, 1.3, "-line", 0.9), Word(1.3, 2, " Bible.", 0.9))))
+    printer(Commit("It is", 2, 3, 0, 0, words=(Word(2, 2.5, " It", 0.9), Word(2.5, 3, " is", 0.9))))
+    printer(Summary("...", None, None, None, 0, 3.0))
+    assert out.getvalue() == "The 42-line Bible.\nIt is\n"
 
 
 def test_text_printer_redraws_the_partial_in_place_on_a_terminal():

@@ -75,7 +75,7 @@ def test_a_session_drives_the_view_and_the_autosave(tmp_path: Path):
     assert view.of("set_devices") == [([MIC], "Desk mic")] and view.of("show_audio_problem") == [("",)]
     controller.toggle()
     assert [state for state, _ in view.of("set_live_state")] == [STARTING, RUNNING, IDLE]
-    assert view.of("append_committed") == [("Hello world.", "")]
+    assert view.of("append_committed") == [("Hello world.", "", False)]  # its words (none here) start a word
     assert ("Hello wor",) in view.of("set_partial") and view.of("set_partial")[-1] == ("",)
     assert (-20.0, -6.0) in view.of("show_level")
     assert view.of("show_live_stats")[-1][0].rtf == 0.25

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.live_transcript import LiveTranscript, build_cues
+from app.services.live_transcript import LiveTranscript, build_cues, continues_word
 from inference.results import Segment, Word
 from inference.stream_events import Commit, Partial
 
@@ -15,10 +15,10 @@ def test_commits_append_and_trim_the_partial_they_confirm():
     """Committed words leave the partial tail; the rest of the tail stays until the next partial."""
     transcript = LiveTranscript()
     transcript.set_partial(Partial(" And so my fellow", 0.0, 1.5, 0.0, 0.0))
-    assert transcript.add_commit(_commit(" And so,", 0.0, 0.8)) == "And so,"
+    assert transcript.add_commit(_commit(" And so,", 0.0, 0.8)).text == "And so,"
     assert transcript.partial == "my fellow"
     assert transcript.text == "And so," and transcript.full_text == "And so, my fellow"
-    assert transcript.add_commit(_commit("   ", 0.8, 0.9)) == ""
+    assert not transcript.add_commit(_commit("   ", 0.8, 0.9))
 
 
 def test_a_partial_that_does_not_start_with_the_commit_is_dropped():
@@ -68,3 +68,42 @@ def test_restore_puts_recovered_text_first_and_shifts_what_is_there():
     transcript.begin_session()
     transcript.add_commit(_commit("Later.", 0.0, 1.0))
     assert transcript.pieces[-1].start == 5.0
+
+
+def _words(*texts: str, start: float = 0.0) -> tuple[Word, ...]:
+    return tuple(Word(start + i * 0.3, start + i * 0.3 + 0.3, t, 0.9) for i, t in enumerate(texts))
+
+
+def test_a_commit_that_starts_inside_a_word_is_glued_onto_the_last_piece():
+    """ "42" then "-line Bible" (the model's "-line" has no leading space): one piece "42-line Bible", and the
+    text, the saved pieces and their words all say so; a commit whose first word has its space is apart."""
+    transcript = LiveTranscript()
+    first = transcript.add_commit(_commit("the 42", 0.0, 0.6, _words(" the", " 42")))
+    glued = transcript.add_commit(_commit("-line Bible", 0.6, 1.2, _words("-line", " Bible", start=0.6)))
+    apart = transcript.add_commit(_commit("was", 1.2, 1.5, _words(" was", start=1.2)))
+    assert (first.continues_word, glued.continues_word, apart.continues_word) == (False, True, False)
+    assert glued.text == "-line Bible"
+    assert transcript.text == "the 42-line Bible was"
+    assert [(p.text, p.start, p.end) for p in transcript.pieces] == [("the 42-line Bible", 0.0, 1.2), ("was", 1.2, 1.5)]
+    assert [w.text for w in transcript.pieces[0].words] == [" the", " 42", "-line", " Bible"]
+
+
+def test_continues_word_reads_the_models_first_word_only():
+    """No words (a scripted commit), or a first word with its leading space: not a continuation."""
+    assert continues_word(_commit("huts", 0.0, 0.3, _words("huts")))
+    assert not continues_word(_commit("old huts", 0.0, 0.6, _words(" old", "huts")))
+    assert not continues_word(_commit("-line", 0.0, 0.3))
+
+
+def test_a_new_session_or_inserted_text_is_never_glued_onto():
+    """A continuation can only go on from a piece of its own session: after begin_session, add_text or
+    clear, a commit without a leading space starts a piece of its own."""
+    transcript = LiveTranscript()
+    transcript.add_commit(_commit("mud", 0.0, 0.3, _words(" mud")))
+    transcript.begin_session()
+    assert not transcript.add_commit(_commit("huts", 0.0, 0.3, _words("huts"))).continues_word
+    transcript.add_text("inserted")
+    assert not transcript.add_commit(_commit("more", 0.3, 0.6, _words("more"))).continues_word
+    transcript.clear()
+    assert not transcript.add_commit(_commit("alone", 0.0, 0.3, _words("alone"))).continues_word
+    assert transcript.text == "alone"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import stop_process
 from tests.xdisplay import x_env, xdotool, xvfb_display
 
 TARGET = Path(__file__).with_name("text_target.py")
@@ -58,11 +59,7 @@ class Target:
         return text
 
     def close(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from app.desktop.focus import FocusLost
 from app.desktop.type_queue import CONTINUE_WITHIN_S, TypingQueue
 from app.desktop.typing import open_typer
 from app.window.dictation_output import DictationOutput
@@ -141,3 +142,26 @@ def test_another_window_or_a_long_pause_starts_afresh(xdisplay: str, target_fact
     assert first.wait_for(lambda text: text == "Dear Ann.") == "Dear Ann."
     expected = "thanks for the letter.see you"  # a long pause: as if typed afresh
     assert second.wait_for(lambda text: text == expected) == expected
+
+
+def test_insert_whose_window_cannot_be_focused_goes_to_the_clipboard_and_is_told() -> None:
+    """History's Insert: when the focus cannot be given back (FocusLost) nothing is typed, the text is on
+    the clipboard, the user is told why; a second failing insert is told again (the user asked each time);
+    while a dictation runs, insert refuses."""
+    clipboard, told, focused = RecordingClipboard(), [], []
+
+    def lost() -> None:
+        focused.append(True)
+        raise FocusLost("the window you were writing in is gone")
+
+    output = DictationOutput(lambda: "type", clipboard, told.append, lambda fn: fn(), _no_display_queue)
+    assert output.insert("  a past   dictation ", lost)
+    _drain(output)
+    assert clipboard.text == "a past dictation" and focused == [True]
+    assert len(told) == 1 and "is gone" in told[0]
+    assert output.insert("another one", lost)
+    _drain(output)
+    assert clipboard.text == "another one" and len(told) == 2
+    output.begin()
+    assert not output.insert("mixed in", lost)
+    output.close()

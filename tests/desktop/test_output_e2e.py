@@ -18,6 +18,7 @@ from app.desktop.text_joiner import SENTENCE_END, join_commits
 from app.services.autosave import read_session
 from app.services.wer import wer
 from tests.desktop.conftest import Target
+from tests.tools import stop_process
 from tests.xdisplay import x_env, xdotool
 
 pytestmark = [pytest.mark.model, pytest.mark.realtime, pytest.mark.gui]
@@ -89,11 +90,7 @@ class Window:
         return saved.text, [(piece.end, piece.text) for piece in saved.pieces]
 
     def close(self) -> str:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, 20)
         self.log.close()
         return Path(self.log.name).read_text()
 

@@ -41,3 +41,17 @@ def test_the_next_dictation_joins_onto_the_last_and_standalone_is_the_model_text
     assert joiner.next(", then goes on") == ", then goes on"
     assert standalone("  and the second   begins ") == "and the second begins"
     assert standalone("   ") == ""
+
+
+def test_a_commit_that_continues_a_word_is_glued_on() -> None:
+    """ "42" then "-line", "mud" then "huts": no space and no capital, even after a sentence end ("U." "S.")."""
+    assert join_commits(["the 42", "-line Bible"], continuing={1}) == "the 42-line Bible"
+    assert join_commits(["mud", "huts and", "more"], continuing={1}) == "mudhuts and more"
+    assert join_commits(["the U.", "S. army"], continuing={1}) == "the U.S. army"
+    joiner = CommitJoiner()
+    assert joiner.next("huts", continues_word=True) == "huts"  # nothing typed before: nothing to glue onto
+
+
+def test_the_same_text_without_the_flag_is_spaced() -> None:
+    """The flag, not the characters, decides: "-line" not flagged is a word of its own."""
+    assert join_commits(["the 42", "-line Bible"]) == "the 42 -line Bible"

@@ -44,3 +44,13 @@ def test_every_change_is_announced_once_when_complete(qtbot):
     view.set_partial("do for")
     view.append_committed("do for you.", "")
     assert seen == [("", "do for"), ("do for you.", "")]
+
+
+def test_a_commit_that_continues_a_word_is_appended_without_a_space(qtbot):
+    """ "the 42" then "-line Bible" flagged as continuing the word: "the 42-line Bible", the tail after it."""
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.append_committed("the 42", "-line")
+    view.append_committed("-line Bible", "was", continues_word=True)
+    view.append_committed("was", "")
+    assert view.committed_text() == "the 42-line Bible was"

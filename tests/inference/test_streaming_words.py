@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from inference.results import Word
+from inference.streaming import StreamingOptions
 from inference.streaming_words import (
     HypothesisBuffer,
     agreed_prefix,
@@ -100,6 +101,16 @@ def test_drop_overlap_catches_a_long_word_heard_again():
     committed = [Word(53.78, 54.12, " about", 0.9), Word(54.20, 55.26, " 1455.", 0.9)]
     again = [Word(54.20, 55.32, " 1455,", 0.9), Word(56.56, 56.82, " has", 0.9)]
     assert words_text(drop_overlap(committed, again, max_ngram=5)) == "has"
+
+
+def test_a_whole_phrase_heard_again_is_dropped_with_the_default_ngram():
+    """Seen live on the unseen set: "when you remember that it was" (6 words) committed, then re-heard at
+    the buffer edge and committed again; the default n-gram length reaches the committed tail's 10 words."""
+    committed = hyp("to understand when you remember that it was", start=0.0)
+    again = hyp("when you remember that it was called into being", start=3.3)
+    max_ngram = StreamingOptions().dedup_max_ngram
+    assert words_text(drop_overlap(committed, again, max_ngram)) == "called into being"
+    assert words_text(drop_overlap(committed, again, max_ngram=5)) != "called into being"  # the old default
 
 
 def test_drop_overlap_keeps_far_away_repetitions():

@@ -59,6 +59,7 @@ def test_realtime_simulation_stays_close_to_offline(session_audio, tiny_model):
         f"p95 {summary.latency_p95_s:.2f} s, partial {summary.partial_latency_median_s:.2f} s, end of phrase "
         f"{summary.phrase_latency_median_s:.2f} s, rtf {summary.rtf:.2f}, model runs {steps.model_runs}"
     )
+    print(f"live: {summary.text}\noffline: {offline.transcript.text}")  # which words a failing run lost
     assert live_wer <= offline_wer + MAX_WER_GAP
     assert summary.latency_median_s <= MAX_COMMIT_MEDIAN_S and summary.latency_p95_s <= MAX_COMMIT_P95_S
     assert summary.partial_latency_median_s <= MAX_PARTIAL_MEDIAN_S

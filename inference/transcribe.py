@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -22,12 +23,15 @@ from audio.constants import SAMPLE_RATE, seconds_to_samples
 from audio.contract import PcmAudio
 from audio.decode import ProgressFn
 from inference.boundary import run_model
+from inference.engine import is_language_code
 from inference.errors import TranscriptionCancelled
 from inference.loader import LoadedModel
 from inference.options import TranscribeOptions
 from inference.results import Segment, Transcript, join_texts
 
 SegmentFn = Callable[[Segment], None]
+# sends one piece to an engine: (segments, language, language probability)
+RunFn = Callable[[PcmAudio, TranscribeOptions], tuple[Iterable[Segment], str, float]]
 
 PIECE_S = 300.0  # seconds: longer audio is transcribed in pieces of about this length
 CUT_SEARCH_S = 30.0  # seconds: a piece ends at the quietest moment of its last CUT_SEARCH_S
@@ -111,27 +115,55 @@ def transcribe_blocks(
 ) -> Transcript:
     """Transcribe contract samples arriving block by block (a long file as it is decoded), piece by
     piece; progress is measured against `expected_s`, the duration the container announced."""
+    return transcribe_pieces(partial(run_model, loaded), blocks, expected_s, options, progress, cancel, on_segment)
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise TranscriptionCancelled("cancelled")
+
+
+def transcribe_pieces(
+    run: RunFn,
+    blocks: Iterable[np.ndarray],
+    expected_s: float | None,
+    options: TranscribeOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    on_segment: SegmentFn | None = None,
+) -> Transcript:
+    """The piece loop shared by the local model and a server (`run` sends one piece): cancellation is
+    checked before each piece and between segments, progress moves with each segment and piece."""
     options = options or TranscribeOptions()
     segments: list[Segment] = []
     language, language_probability = "", 1.0
     total = 0
+    done_s = 0.0
+
+    def advance(seconds: float) -> None:
+        nonlocal done_s
+        done_s = max(done_s, seconds)
+        if progress and expected_s:
+            progress(min(1.0, done_s / expected_s))
+
     for index, (start, samples) in enumerate(pieces(blocks)):
+        _check(cancel)
         total = start + samples.size
-        piece_options = options if index == 0 else replace(options, language=language)
-        segment_iter, found, probability = run_model(loaded, PcmAudio(samples, SAMPLE_RATE, 1), piece_options)
+        keep = index and is_language_code(language)  # a server may name no language
+        segment_iter, found, probability = run(
+            PcmAudio(samples, SAMPLE_RATE, 1), replace(options, language=language) if keep else options
+        )
         if index == 0:
             language, language_probability = found, probability
         for raw in segment_iter:
-            if cancel is not None and cancel.is_set():
-                raise TranscriptionCancelled("cancelled")
+            _check(cancel)
             segment = shifted(raw, start / SAMPLE_RATE)
             segments.append(segment)
             if on_segment:
                 on_segment(segment)
-            if progress and expected_s:
-                progress(min(1.0, segment.end / expected_s))
-    if cancel is not None and cancel.is_set():
-        raise TranscriptionCancelled("cancelled")
+            advance(segment.end)
+        advance(total / SAMPLE_RATE)
+    _check(cancel)
     if progress:
         progress(1.0)
     frozen = tuple(segments)

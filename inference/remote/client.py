@@ -7,10 +7,12 @@ is sent, so everything reaching an engine is contract audio, a remote one includ
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
@@ -20,6 +22,7 @@ import numpy as np
 from audio.constants import SAMPLE_RATE, seconds_to_samples
 from audio.contract import PcmAudio, check_contract
 from audio.errors import first_line
+from inference.errors import TranscriptionCancelled
 from inference.options import TranscribeOptions
 from inference.remote.reply import ReplyError, parse_reply
 from inference.remote.server import KEY_ENV, RemoteServer
@@ -28,6 +31,7 @@ from inference.results import Segment
 
 _MESSAGE_CHARS = 200  # a server's error text is cut to this many characters in the one-line message
 _DEFAULT_TEMPERATURES = TranscribeOptions().temperature
+CANCEL_POLL_S = 0.1  # how often a request that is waiting for its reply looks at the cancel event
 
 
 def _user_agent() -> str:
@@ -100,17 +104,41 @@ def _status_reason(server: RemoteServer, status: int, phrase: str, body: bytes, 
     return said, False
 
 
-def post(server: RemoteServer, path: str, body: bytes, content_type: str) -> bytes:
-    """POST `body` to `path` on the server and return the 2xx reply's body; anything else is a ServerError."""
+def _close_on_cancel(connection: http.client.HTTPConnection, cancel: threading.Event, done: threading.Event) -> None:
+    """Watcher thread: when `cancel` is set before `done`, shut the socket so the blocked send or read ends now."""
+    while not done.wait(CANCEL_POLL_S):
+        if cancel.is_set():
+            sock = connection.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            return
+
+
+def post(
+    server: RemoteServer, path: str, body: bytes, content_type: str, cancel: threading.Event | None = None
+) -> bytes:
+    """POST `body` to `path` on the server and return the 2xx reply's body; anything else is a ServerError.
+    Setting `cancel` while the server is still working raises TranscriptionCancelled within CANCEL_POLL_S."""
     connection_type = http.client.HTTPSConnection if server.scheme == "https" else http.client.HTTPConnection
     connection = connection_type(server.host, server.port, timeout=server.timeout_s)
     headers = {"Content-Type": content_type, "Accept": "application/json", "User-Agent": _user_agent()}
     if server.api_key:
         headers["Authorization"] = f"Bearer {server.api_key}"
+    done = threading.Event()
+    if cancel is not None:
+        threading.Thread(target=_close_on_cancel, args=(connection, cancel, done), daemon=True).start()
     try:
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        data = response.read()
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        except Exception:
+            if cancel is not None and cancel.is_set():
+                raise TranscriptionCancelled("cancelled") from None
+            raise
+        finally:
+            done.set()
     except socket.gaierror:
         raise server.error(f"unknown host {server.host}", down=True) from None
     except ConnectionRefusedError:
@@ -132,7 +160,7 @@ def post(server: RemoteServer, path: str, body: bytes, content_type: str) -> byt
 
 
 def run_server(
-    server: RemoteServer, audio: PcmAudio, options: TranscribeOptions
+    server: RemoteServer, audio: PcmAudio, options: TranscribeOptions, cancel: threading.Event | None = None
 ) -> tuple[Iterator[Segment], str, float]:
     """Transcribe contract audio on the server: (segments, language, language probability).
 
@@ -143,7 +171,7 @@ def run_server(
     samples = check_contract(audio)
     upload = encode(samples, server.upload_format)
     body, content_type = multipart(form_fields(server, options), upload)
-    data = post(server, endpoint(server, options), body, content_type)
+    data = post(server, endpoint(server, options), body, content_type, cancel)
     try:
         reply = parse_reply(data, audio.duration_s)
     except ReplyError as exc:

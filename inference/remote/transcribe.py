@@ -2,32 +2,25 @@
 
 A short file goes up in one request; a long one in pieces of about 5 minutes cut at quiet moments,
 each keeping the first piece's language, so an upload stays a few MB and segments arrive from the
-first piece on. Progress, cancellation (between requests) and `on_segment` work as they do locally.
+first piece on. Progress, cancellation (also while a request waits for its reply) and `on_segment` work as
+they do locally.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
-from audio.constants import SAMPLE_RATE
 from audio.contract import PcmAudio
 from audio.decode import ProgressFn
-from inference.engine import is_language_code
-from inference.errors import TranscriptionCancelled
 from inference.options import TranscribeOptions
 from inference.remote.client import run_server
 from inference.remote.server import RemoteServer
-from inference.results import Segment, Transcript, join_texts
-from inference.transcribe import SegmentFn, pieces, shifted
-
-
-def _cancelled(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise TranscriptionCancelled("cancelled")
+from inference.results import Transcript
+from inference.transcribe import SegmentFn, transcribe_pieces
 
 
 def transcribe_remote_blocks(
@@ -40,30 +33,9 @@ def transcribe_remote_blocks(
     on_segment: SegmentFn | None = None,
 ) -> Transcript:
     """Contract samples arriving block by block, transcribed on `server` piece by piece."""
-    options = options or TranscribeOptions()
-    segments: list[Segment] = []
-    language, language_probability = "", 1.0
-    total = 0
-    for index, (start, samples) in enumerate(pieces(blocks)):
-        _cancelled(cancel)
-        total = start + samples.size
-        keep = index and is_language_code(language)
-        piece_options = replace(options, language=language) if keep else options
-        found, heard, probability = run_server(server, PcmAudio(samples, SAMPLE_RATE, 1), piece_options)
-        if index == 0:
-            language, language_probability = heard, probability
-        for raw in found:
-            segment = shifted(raw, start / SAMPLE_RATE)
-            segments.append(segment)
-            if on_segment:
-                on_segment(segment)
-        if progress and expected_s:
-            progress(min(1.0, total / SAMPLE_RATE / expected_s))
-    _cancelled(cancel)
-    if progress:
-        progress(1.0)
-    frozen = tuple(segments)
-    return Transcript(frozen, language, language_probability, total / SAMPLE_RATE, join_texts(s.text for s in frozen))
+    return transcribe_pieces(
+        partial(run_server, server, cancel=cancel), blocks, expected_s, options, progress, cancel, on_segment
+    )
 
 
 def transcribe_remote(

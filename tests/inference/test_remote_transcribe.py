@@ -4,6 +4,7 @@ local transcription, times come back shifted to the whole file, the first piece'
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ from inference.options import TranscribeOptions
 from inference.remote.server import RemoteServer
 from inference.remote.transcribe import transcribe_remote, transcribe_remote_blocks
 from inference.transcribe import PIECE_S, in_pieces
-from tests.remote_http import json_answer, scripted_server, verbose_json
+from tests.remote_http import json_answer, scripted_server, silent_server, verbose_json
 
 LONG_S = 340.0  # seconds: over PIECE_S plus the cut search, so two pieces
 
@@ -55,3 +56,18 @@ def test_cancel_stops_before_the_next_request():
     with scripted_server(piece_reply) as server, pytest.raises(TranscriptionCancelled):
         transcribe_remote(RemoteServer(server.url), audio, TranscribeOptions(), cancel=cancel)
     assert server.requests == []
+
+
+def test_cancel_ends_a_request_that_waits_for_its_reply():
+    """A server that accepts and never answers: cancelling half a second in ends the wait at once
+    (TranscriptionCancelled, not the 30 s time-out and not a ServerError), with the socket closed."""
+    cancel = threading.Event()
+    audio = PcmAudio(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE, 1)
+    timer = threading.Timer(0.5, cancel.set)
+    with silent_server() as url:
+        started = time.monotonic()
+        timer.start()
+        with pytest.raises(TranscriptionCancelled):
+            transcribe_remote(RemoteServer(url, timeout_s=30.0), audio, TranscribeOptions(), cancel=cancel)
+        waited = time.monotonic() - started
+    assert 0.5 <= waited < 2.0, waited

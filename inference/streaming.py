@@ -33,6 +33,7 @@ from inference.results import SENTENCE_END, Word
 from inference.stream_events import Commit, Partial, StreamEvent
 from inference.streaming_buffer import AudioBuffer, CaptureClock
 from inference.streaming_cuts import (
+    COMMITTED_SLACK_S,
     PAUSE_CUT_MAX_S,
     finalizing_pause,
     safe_cuts,
@@ -202,6 +203,7 @@ class OnlineTranscriber:
         self._last_partial = ""
         self._phrase_committed_at: float | None = None  # wall time of this phrase's latest commit
         self._heard_stop = False  # the last model run heard speech end (COVER_MARGIN_S of silence after it)
+        self._words_end = 0.0  # end of the last hypothesis' last word (session s)
         self.stats = StepStats()
 
     @property
@@ -294,7 +296,12 @@ class OnlineTranscriber:
             # one, and agreeing with itself during a pause would commit words before the speaker goes on.
             self.stats.skipped_no_new_speech += 1
             return []
-        if paused and self._last_run_end is not None and self._last_run_end >= speech_end + COVER_MARGIN_S:
+        if (
+            paused
+            and self._last_run_end is not None
+            and self._last_run_end >= speech_end + COVER_MARGIN_S
+            and not self._unheard_before(speech, self._words_end, speech_end)
+        ):
             # The last hypothesis already heard the whole phrase: commit it without a model run.
             self.stats.finalized_without_model += 1
             events = self._commit_events(self._hyp.commit_all())
@@ -345,9 +352,18 @@ class OnlineTranscriber:
         if pause is None:
             return [], words
         before, after = split_at(words, (pause[0] + pause[1]) / 2)
+        if self._unheard_before(speech, before[-1].end if before else 0.0, pause[0]):
+            return [], words  # the hypothesis never got to the phrase before this pause: it must stay in the buffer
         events = self._commit_events(self._hyp.commit_all(before))
         self._settle(pause[0])
         return events, after
+
+    def _unheard_before(self, speech: SpeechMap, words_end: float, pause_start: float) -> bool:
+        """More than STALL_S of speech between the hypothesis' last word before a pause (`words_end`) and the
+        pause: Whisper stopped short of that phrase (it sometimes ends at a finished sentence earlier in the
+        buffer). Settling at the pause would declare the phrase said and a later trim would drop its audio."""
+        heard = max(words_end, self._settled_end, self._hyp.committed_end, self._buffer.start_s)
+        return speech_between(speech, self._buffer.start_s, heard, pause_start) > STALL_S
 
     def _new_speech_s(self, speech: SpeechMap) -> float:
         """Seconds of speech after what the last model run heard."""
@@ -375,8 +391,11 @@ class OnlineTranscriber:
         self._phrase_committed_at = None
         self._settled_end = speech_end
         self._hyp.reset()
-        # A last word's end time can run into the pause; never let it swallow the next phrase.
-        self._hyp.committed_end = min(self._hyp.committed_end, speech_end)
+        # A last word's end time can run into the pause; never let it swallow the next phrase. A pause found
+        # behind words of the next phrase already committed (a later hypothesis added a full stop before it)
+        # leaves the committed end alone: moved back, those words were committed again (11 words, live).
+        if not self._committed or self._committed[-1].start <= speech_end:
+            self._hyp.committed_end = min(self._hyp.committed_end, speech_end)
 
     def _speech(self) -> SpeechMap:
         samples = self._buffer.samples
@@ -444,6 +463,12 @@ class OnlineTranscriber:
         return hypothesis_words(segments, buffer.start_s, self.options.guards, speech if has_vad else None)
 
     def _transcribe_checked(self, speech: SpeechMap) -> tuple[list[Word], list[float], SpeechMap]:
+        """Transcribe (re-anchored when Whisper stopped following the speech) and note where its words end."""
+        words, ends, speech = self._transcribe_reanchored(speech)
+        self._words_end = words[-1].end if words else 0.0
+        return words, ends, speech
+
+    def _transcribe_reanchored(self, speech: SpeechMap) -> tuple[list[Word], list[float], SpeechMap]:
         """Transcribe; when the hypothesis stopped following the speech, re-anchor and try once more.
 
         Re-anchoring cuts the buffer at the latest pause before the stall where everything is
@@ -459,7 +484,9 @@ class OnlineTranscriber:
         if stall is None:
             return words, ends, speech
         self.stats.stalls += 1
-        cuts = [t for t in self._safe_cuts(speech) if buffer.start_s + MIN_REANCHOR_S < t <= stall + PAUSE_CUT_MAX_S]
+        # a cut in a pause that starts at the stall: the VAD's speech end may lie a little past the last word's end
+        latest = stall + COMMITTED_SLACK_S + PAUSE_CUT_MAX_S
+        cuts = [t for t in self._safe_cuts(speech) if buffer.start_s + MIN_REANCHOR_S < t <= latest]
         if cuts:
             buffer.trim_to(max(cuts))
             self._after_cut()

@@ -19,6 +19,8 @@ measured in the same run on the same audio and the same loaded model.
   machine). Peak RSS per stage via the resettable high-water mark (app.bench.memory).
 - `--server URL` (repeatable): our policy on that OpenAI-compatible server, one row each, after the
   baselines (the ratio column stays ours / baseline); CPU and RSS there are this client's.
+- `--paced RUN_S --seeds N`: instead of real time, N reproducible virtual schedules (app/bench/paced.py),
+  WER per seed: a failure seen once in real time can be replayed, a policy change checked on several.
 - `--long-minutes N`: an N-minute real-time session (the utterances repeated) comparing latency,
   per-run model time and RSS over the first and the last 5 minutes, to show nothing grows.
 """
@@ -37,6 +39,7 @@ from app.bench.dataset import Utterance, english_set
 from app.bench.files import server_names
 from app.bench.live_corpus import SessionCorpus, build_session, librispeech_and_ljspeech
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
+from app.bench.paced import paced_report, render_paced
 from app.bench.whisper_streaming import MIN_CHUNK_S, WhisperStreamingMissing, load_module, locate, run_session
 from app.commands.common import (
     LIVE_SERVER_TIMEOUT_S,
@@ -50,6 +53,7 @@ from app.services.file_jobs import transcribe_file
 from app.services.live_session import LiveSession, median, p95
 from app.services.units import to_mb
 from app.services.wer import wer
+from audio.decode import decode_to_contract
 from audio.file_source import FileSource
 from inference.engine import Engine
 from inference.loader import LoadedModel
@@ -86,6 +90,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--gap", type=float, default=1.0, help="seconds of pause between utterances")
     parser.add_argument("--step", type=float, default=StreamingOptions.step_s, help="our step (seconds)")
     parser.add_argument("--beam-size", type=int, default=StreamingOptions.beam_size, help="our beam size")
+    parser.add_argument(
+        "--paced",
+        type=float,
+        metavar="RUN_S",
+        help="instead of real time: a reproducible virtual schedule where a model run costs about RUN_S seconds "
+        "(app/bench/paced.py); reports WER per seed",
+    )
+    parser.add_argument("--seeds", type=int, default=6, help="schedules for --paced (seeds 1..N)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     add_server_args(parser, timeout_s=LIVE_SERVER_TIMEOUT_S)
     parser.set_defaults(func=run)
@@ -347,6 +359,8 @@ def render(report: dict, runs: list[LiveRun], long: LongRun | None) -> str:
 def run(args: argparse.Namespace) -> int:
     if args.long_minutes < 0:
         raise UserError("--long-minutes must be 0 (skip) or more")
+    if args.paced is not None and (args.paced <= 0 or args.seeds < 1):
+        raise UserError("--paced needs a positive model-run cost and --seeds 1 or more")
     try:
         ours_options = StreamingOptions(step_s=args.step, beam_size=args.beam_size)
     except ValueError as exc:
@@ -369,6 +383,12 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="whisperdesk-bench-live-") as tmp:
         corpus = build_session(utterances, Path(tmp) / "dictation.wav", 44100, 2, gap_s=args.gap)
         offline = transcribe_file(corpus.path, loaded)
+        if args.paced is not None:
+            samples = decode_to_contract(corpus.path)[0].samples
+            paced = paced_report(loaded, samples, corpus.reference, ours_options, args.paced, args.seeds)
+            return _print_paced(
+                args, loaded, corpus, offline_wer=wer(corpus.reference, offline.transcript.text), paced=paced
+            )
         runs = [run_live(loaded, corpus, ours_options, OURS)]
         if module is not None:
             runs.append(run_whisper_streaming(module, loaded, corpus))
@@ -402,6 +422,21 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False, default=str))
     else:
         print(render(report, runs, long))
+    return 0
+
+
+def _print_paced(
+    args: argparse.Namespace, loaded: LoadedModel, corpus: SessionCorpus, offline_wer: float, paced: dict
+) -> int:
+    info = loaded.info
+    report = {
+        "model": f"{info.name} {info.compute_type} on {info.device}",
+        "audio": f"{len(corpus.parts)} {args.corpus} recordings, 44.1 kHz stereo, {corpus.duration_s + args.gap:.1f} s",
+        "offline_wer": offline_wer,
+        "paced": paced,
+        "pipeline": pipeline_record(info),
+    }
+    print(json.dumps(report, ensure_ascii=False, default=str) if args.json else render_paced(report, offline_wer))
     return 0
 
 

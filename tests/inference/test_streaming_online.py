@@ -7,14 +7,17 @@ from dataclasses import replace
 
 import pytest
 
+from audio.constants import SAMPLE_RATE
 from inference.stream_events import Commit, Partial
 from inference.streaming import OnlineTranscriber, StreamingOptions
 from tests.inference.streaming_fakes import (
     ScriptedWhisper,
+    _segment,
     fake_loaded,
     script,
     scripted_detector,
     spoken_text,
+    time_of,
     timed_audio,
 )
 
@@ -246,3 +249,99 @@ def test_the_speaker_stopping_gets_one_run_that_hears_the_last_words():
     without, plain = make(words, replace(options, sentence_pause_s=None))
     feed(without, 0.0, 2.05)
     assert plain.calls[-1]["end"] < 1.7
+
+
+class StopsAtFullStop(ScriptedWhisper):
+    """Whisper's early end, as seen live on LJ001-0007/0008: while the buffer still holds a finished sentence
+    (its last word `stop_word`), the output ends there, its last word ending a little before the VAD's speech
+    end; `never` words are never transcribed at all."""
+
+    def __init__(self, words, stop_word: str, never: tuple[str, ...] = ()) -> None:
+        super().__init__(words)
+        self.stop = next(w for w in words if w.text == stop_word)
+        self.never = never
+
+    def transcribe(self, samples, **kwargs):
+        start = time_of(samples)
+        segments, info = super().transcribe(samples, **kwargs)
+        kept = []
+        for segment in segments:
+            heard = [w for w in segment.words if w.word.strip() not in self.never]
+            if start < self.stop.end:
+                heard = [w for w in heard if w.end + start <= self.stop.end + 1e-6]
+                if heard:
+                    heard[-1].end -= 0.05
+            kept += heard
+        return iter([_segment([(w.word, w.start, w.end, w.probability) for w in kept])] if kept else []), info
+
+
+# A 0.6 s pause after "printing": too short to settle it, so it is committed by agreement (as live).
+STOPPING = script((0.5, "the art of printing"), (2.3, "and it is worth mention in passing"), (5.5, "the earliest book"))
+
+
+def test_speech_after_an_early_end_is_re_anchored_not_dropped():
+    """Whisper ends at "printing" while the next phrase is in the buffer: the transcriber cuts the buffer in
+    the pause after it (the VAD's speech end 0.05 s past the last word's) and the phrase is transcribed.
+    It was lost: the cut was refused, and the next long pause settled the unheard phrase."""
+    model = StopsAtFullStop(STOPPING, "printing")
+    transcriber = OnlineTranscriber(fake_loaded(model), StreamingOptions(), detector=scripted_detector(STOPPING))
+    feed(transcriber, 0.0, STOPPING[-1].end + 1.5)
+    transcriber.finish()
+    assert transcriber.committed_text == spoken_text(STOPPING)
+    assert transcriber.stats.stalls >= 1
+
+
+def test_a_pause_never_settles_a_phrase_no_hypothesis_heard():
+    """A phrase the model never transcribes (here: not at all) is not declared said by the pause after it
+    while no hypothesis has got past it (a trim would then drop its audio); the next phrase is still
+    committed, once."""
+    model = StopsAtFullStop(STOPPING, "printing", never=tuple(w.text for w in STOPPING[4:11]))
+    transcriber = OnlineTranscriber(fake_loaded(model), StreamingOptions(), detector=scripted_detector(STOPPING))
+    settled: list[tuple[float, float]] = []  # (where, how far the commits went then)
+    settle = transcriber._settle
+
+    def spy(end: float) -> None:
+        settled.append((end, transcriber.committed_words[-1].end))
+        settle(end)
+
+    transcriber._settle = spy  # type: ignore[method-assign]
+    feed(transcriber, 0.0, STOPPING[-1].end + 1.5)
+    transcriber.finish()
+    assert transcriber.committed_text == spoken_text(STOPPING[:4] + STOPPING[11:])
+    phrase_end, next_start = STOPPING[10].end, STOPPING[11].start
+    at_phrase_end = [committed for end, committed in settled if abs(end - phrase_end) < 0.3]
+    assert all(committed > next_start for committed in at_phrase_end), settled
+
+
+class LateFullStop(ScriptedWhisper):
+    """Hypotheses from buffers ending after `from_s` end `word` with a full stop that earlier ones lacked."""
+
+    def __init__(self, words, word: str, from_s: float) -> None:
+        super().__init__(words, garble_s=0.1)  # a last word heard 0.2 s into the pause is whole
+        self.word, self.from_s = word, from_s
+
+    def transcribe(self, samples, **kwargs):
+        segments, info = super().transcribe(samples, **kwargs)
+        end = time_of(samples) + samples.size / SAMPLE_RATE
+        segments = list(segments)
+        for segment in segments:
+            for w in segment.words:
+                if end > self.from_s and w.word.strip() == self.word:
+                    w.word += "."
+        return iter(segments), info
+
+
+def test_a_full_stop_found_late_does_not_commit_the_next_phrase_again():
+    """A 0.5 s pause after "four" ends no phrase (no full stop) and eleven words after it are committed by
+    agreement; then, the speaker still going, a hypothesis puts a full stop after "four", so that pause ends
+    a sentence after all. Settling it must not move the committed end back before those words: they were
+    committed twice (more than the 10-word echo check catches)."""
+    after = "five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+    words = script((0.5, "one two three four"), (2.2, after))
+    model = LateFullStop(words, "four", from_s=6.2)
+    transcriber = OnlineTranscriber(fake_loaded(model), StreamingOptions(), detector=scripted_detector(words))
+    feed(transcriber, 0.0, 6.2)
+    assert len(transcriber.committed_text.split()) >= 4 + 11  # eleven words of the phrase are committed already
+    feed(transcriber, 6.2, words[-1].end + 1.5)
+    transcriber.finish()
+    assert transcriber.committed_text.replace(".", "") == spoken_text(words)

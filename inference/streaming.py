@@ -361,7 +361,12 @@ class OnlineTranscriber:
     def _unheard_before(self, speech: SpeechMap, words_end: float, pause_start: float) -> bool:
         """More than STALL_S of speech between the hypothesis' last word before a pause (`words_end`) and the
         pause: Whisper stopped short of that phrase (it sometimes ends at a finished sentence earlier in the
-        buffer). Settling at the pause would declare the phrase said and a later trim would drop its audio."""
+        buffer). Settling at the pause would declare the phrase said and a later trim would drop its audio.
+        After CONTEXT_SILENCE_S of silence it is let go: by then the stall has re-anchored Whisper on that
+        speech, and what it still finds no words in (noise the VAD took for speech) must not keep the model
+        running through the pause."""
+        if speech.trailing_silence_s >= CONTEXT_SILENCE_S:
+            return False
         heard = max(words_end, self._settled_end, self._hyp.committed_end, self._buffer.start_s)
         return speech_between(speech, self._buffer.start_s, heard, pause_start) > STALL_S
 

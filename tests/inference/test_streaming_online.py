@@ -345,3 +345,18 @@ def test_a_full_stop_found_late_does_not_commit_the_next_phrase_again():
     feed(transcriber, 6.2, words[-1].end + 1.5)
     transcriber.finish()
     assert transcriber.committed_text.replace(".", "") == spoken_text(words)
+
+
+def test_speech_the_model_finds_no_words_in_does_not_keep_it_running_through_the_pause():
+    """3 s of what the VAD calls speech but the model finds no words in (a cough, a chair): after the
+    phrase before it, the pause that follows stops costing model runs once it is CONTEXT_SILENCE_S long."""
+    spoken = script((0.5, "hello there"))
+    noise = script((1.6, "a b c d e f g h i j"))  # VAD speech 1.6-4.6 s; the model never transcribes it
+    model = ScriptedWhisper(spoken + noise)
+    model.words = spoken  # the model hears only the phrase
+    transcriber = OnlineTranscriber(fake_loaded(model), StreamingOptions(), detector=scripted_detector(spoken + noise))
+    feed(transcriber, 0.0, 8.0)
+    runs_then = len(model.calls)
+    feed(transcriber, 8.0, 14.0)  # 6 more seconds of silence
+    assert len(model.calls) == runs_then
+    assert transcriber.committed_text == spoken_text(spoken)

@@ -45,13 +45,14 @@ def test_translate_gives_english_text(base_cli, base_model, utterance):
 
     base translates this 4 s clip poorly ("Guangzhou city, ... central committee ..."). Through the CLI
     the engine's temperature fallback may sample, and its random state depends on what this process ran
-    before (seen once: "the chinese ministry of foreign affairs, ..."), so there only what the code controls
-    is checked: the task, the language, Latin letters. The city's name, the one keyword base gives on every
-    setting tried (beam 1 and 5, VAD on and off), is checked on a greedy decode without the fallback."""
+    before (seen: "the chinese ministry of foreign affairs, ...", and in a full run just "gern"), so there
+    only what the code controls is checked: the task, the language, some text in Latin letters. The city's
+    name, the one keyword base gives on every setting tried (beam 1 and 5, VAD on and off), and a few words
+    are checked on a greedy decode without the fallback."""
     status, out, _ = base_cli("transcribe", str(utterance(MANDARIN).path), "--format", "json", "--task", "translate")
     record = _record(out)
     assert status == 0 and (record["task"], record["language"]) == ("translate", "zh")
-    assert record["text"].isascii() and len(record["text"].split()) >= 3, record["text"]
+    assert record["text"].strip() and record["text"].isascii(), record["text"]
     greedy = TranscribeOptions(task="translate", temperature=(0.0,))
     text = transcribe_file(utterance(MANDARIN).path, base_model, greedy).transcript.text.lower()
     assert text.isascii(), text

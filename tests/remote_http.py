@@ -173,6 +173,43 @@ def silent_server() -> Iterator[str]:
         listener.close()
 
 
+@contextmanager
+def stalled_reply_server(partial: bytes = b'{"text": "hel') -> Iterator[str]:
+    """A server that reads the request, starts a reply with no Content-Length (its body then ends when the
+    connection closes) and, after `partial`, sends nothing more while the connection stays open."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    held: list[socket.socket] = []
+
+    def answer() -> None:
+        try:
+            connection, _ = listener.accept()
+        except OSError:  # closed before any request came
+            return
+        held.append(connection)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += connection.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+        )
+        while len(body) < length:
+            body += connection.recv(65536)
+        connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + partial)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+    finally:
+        listener.close()
+        thread.join(5)
+        for connection in held:
+            connection.close()
+
+
 def refused_url() -> str:
     """A loopback URL nothing listens on (a port bound, then closed again)."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

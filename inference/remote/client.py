@@ -104,11 +104,18 @@ def _status_reason(server: RemoteServer, status: int, phrase: str, body: bytes, 
     return said, False
 
 
-def _close_on_cancel(connection: http.client.HTTPConnection, cancel: threading.Event, done: threading.Event) -> None:
-    """Watcher thread: when `cancel` is set before `done`, shut the socket so the blocked send or read ends now."""
+def _close_on_cancel(
+    connection: http.client.HTTPConnection,
+    connected: list[socket.socket],
+    cancel: threading.Event,
+    done: threading.Event,
+) -> None:
+    """Watcher thread: when `cancel` is set before `done`, shut the socket so the blocked send or read ends now.
+    `connected` holds the socket once connected: for a reply read until the connection closes (no
+    Content-Length) http.client drops the connection's reference while the reply still reads from it."""
     while not done.wait(CANCEL_POLL_S):
         if cancel.is_set():
-            sock = connection.sock
+            sock = connection.sock or (connected[0] if connected else None)
             if sock is not None:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
@@ -126,13 +133,20 @@ def post(
     if server.api_key:
         headers["Authorization"] = f"Bearer {server.api_key}"
     done = threading.Event()
+    connected: list[socket.socket] = []
     if cancel is not None:
-        threading.Thread(target=_close_on_cancel, args=(connection, cancel, done), daemon=True).start()
+        threading.Thread(target=_close_on_cancel, args=(connection, connected, cancel, done), daemon=True).start()
     try:
         try:
+            connection.connect()
+            connected.append(connection.sock)
             connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
             data = response.read()
+            if cancel is not None and cancel.is_set():  # shut mid-reply: `data` may be a part of it
+                raise TranscriptionCancelled("cancelled")
+        except TranscriptionCancelled:
+            raise
         except Exception:
             if cancel is not None and cancel.is_set():
                 raise TranscriptionCancelled("cancelled") from None

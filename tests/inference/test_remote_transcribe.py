@@ -16,7 +16,7 @@ from inference.options import TranscribeOptions
 from inference.remote.server import RemoteServer
 from inference.remote.transcribe import transcribe_remote, transcribe_remote_blocks
 from inference.transcribe import PIECE_S, in_pieces
-from tests.remote_http import json_answer, scripted_server, silent_server, verbose_json
+from tests.remote_http import json_answer, scripted_server, silent_server, stalled_reply_server, verbose_json
 
 LONG_S = 340.0  # seconds: over PIECE_S plus the cut search, so two pieces
 
@@ -65,6 +65,22 @@ def test_cancel_ends_a_request_that_waits_for_its_reply():
     audio = PcmAudio(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE, 1)
     timer = threading.Timer(0.5, cancel.set)
     with silent_server() as url:
+        started = time.monotonic()
+        timer.start()
+        with pytest.raises(TranscriptionCancelled):
+            transcribe_remote(RemoteServer(url, timeout_s=30.0), audio, TranscribeOptions(), cancel=cancel)
+        waited = time.monotonic() - started
+    assert 0.5 <= waited < 2.0, waited
+
+
+def test_cancel_while_a_reply_without_length_is_read_is_a_cancel_not_a_bad_reply():
+    """A reply without Content-Length is read until the connection closes; cancelling while it trickles
+    closes our end, so the read returns the part that came. That is the user's cancel, not a server
+    sending invalid JSON (which would count against the server and could move the session off it)."""
+    cancel = threading.Event()
+    audio = PcmAudio(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE, 1)
+    timer = threading.Timer(0.5, cancel.set)
+    with stalled_reply_server() as url:
         started = time.monotonic()
         timer.start()
         with pytest.raises(TranscriptionCancelled):

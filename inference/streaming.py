@@ -21,6 +21,7 @@ contract audio only.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from audio.constants import SAMPLE_RATE
@@ -175,7 +176,8 @@ class StepStats:
 class OnlineTranscriber:
     """Feed 16 kHz audio with `insert_audio`; call `process` every step and `finish` at the end.
 
-    Both return Partial and Commit events. `detector` replaces the Silero VAD (tests).
+    Both return Partial and Commit events. `detector` replaces the Silero VAD (tests); `clock` the wall
+    clock that capture times and event latencies are measured on (the paced replay's virtual one).
     Not thread-safe: one thread feeds and processes.
     """
 
@@ -184,8 +186,10 @@ class OnlineTranscriber:
         engine: Engine | LoadedModel,
         options: StreamingOptions | None = None,
         detector: SpeechDetector | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.engine = as_engine(engine)
+        self._now = clock  # wall time of captures and events (a virtual clock in the paced replay)
         self.options = options or StreamingOptions()
         opts = self.options
         self._detector = detector or (silero_detector(opts.vad_threshold) if opts.uses_vad else None)
@@ -221,7 +225,7 @@ class OnlineTranscriber:
         """Append contract samples; `captured_at` is the wall time of their last sample (default: now)."""
         self._buffer.append(samples16k)
         if samples16k.size:
-            self._clock.mark(self._buffer.end_s, time.time() if captured_at is None else captured_at)
+            self._clock.mark(self._buffer.end_s, self._now() if captured_at is None else captured_at)
 
     @property
     def audio_s(self) -> float:
@@ -550,7 +554,7 @@ class OnlineTranscriber:
             return []
         words = self._monotonic(words)
         self._committed.extend(words)
-        now = time.time()
+        now = self._now()
         self._phrase_committed_at = now
         end = min(words[-1].end, self._buffer.end_s)
         start = min(words[0].start, end)
@@ -574,7 +578,7 @@ class OnlineTranscriber:
         if text == self._last_partial:
             return []
         self._last_partial = text
-        now = time.time()
+        now = self._now()
         if pending:
             end = min(pending[-1].end, self._buffer.end_s)
             start = min(pending[0].start, end)

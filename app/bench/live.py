@@ -20,7 +20,8 @@ measured in the same run on the same audio and the same loaded model.
 - `--server URL` (repeatable): our policy on that OpenAI-compatible server, one row each, after the
   baselines (the ratio column stays ours / baseline); CPU and RSS there are this client's.
 - `--paced RUN_S --seeds N`: instead of real time, N reproducible virtual schedules (app/bench/paced.py),
-  WER per seed: a failure seen once in real time can be replayed, a policy change checked on several.
+  WER and virtual latencies per seed: a failure seen once in real time can be replayed, a policy change
+  checked on several schedules.
 - `--long-minutes N`: an N-minute real-time session (the utterances repeated) comparing latency,
   per-run model time and RSS over the first and the last 5 minutes, to show nothing grows.
 """
@@ -94,8 +95,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--paced",
         type=float,
         metavar="RUN_S",
-        help="instead of real time: a reproducible virtual schedule where a model run costs about RUN_S seconds "
-        "(app/bench/paced.py); reports WER per seed",
+        help="instead of real time: a reproducible virtual schedule where a model run on 6 s of audio costs "
+        "about RUN_S seconds (0.3 matches tiny.en on 2 cores) "
+        "(app/bench/paced.py); reports WER and virtual latencies per seed",
     )
     parser.add_argument("--seeds", type=int, default=6, help="schedules for --paced (seeds 1..N)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")

@@ -180,7 +180,8 @@ def _s(value: float | None) -> str:
 def render_paced(report: dict, offline_wer: float) -> str:
     paced = report["paced"]
     lines = [
-        f"paced replay: {report['model']}, {report['audio']}; a model run costs {paced['run_s']} s x "
+        f"paced replay: {report['model']}, {report['audio']}; a model run on {REFERENCE_S:g} s of audio costs "
+        f"{paced['run_s']} s x "
         f"U{tuple(paced['jitter'])} virtual seconds",
         f"offline WER {offline_wer * 100:.2f}%",
         "",

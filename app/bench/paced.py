@@ -3,14 +3,15 @@
 A real-time replay is not repeatable: how much audio each step sees depends on how long the last model
 run took, so one run of the shared set lost a whole phrase and the next did not. The paced replay keeps
 real time's schedule but on a virtual clock: audio arrives in 0.1 s blocks as from a device, and each
-model run costs RUN_S virtual seconds times a factor drawn in [0.6, 2.0) from the seed (a busy machine
-varies that much), whatever it really took. The same seed gives the same steps, the same hypotheses and
-the same commits on the same CPU, so a failure seen once can be replayed, and a policy change can be
-checked on several schedules in minutes rather than one real-time run each.
+model run costs virtual seconds by the audio it is given (RUN_S on 6 s, more on more, as measured here)
+times a factor drawn in [0.6, 2.0) from the seed (a busy machine varies that much), whatever it really
+took. The same seed gives the same steps, the same hypotheses and the same commits on the same CPU, so a
+failure seen once can be replayed, and a policy change can be checked on several schedules in minutes
+rather than one real-time run each.
 
-Latencies are measured on the virtual clock: a model run's cost grows with the audio it is given, as
-measured here, so a policy that runs less or on less audio shows it; they compare policies on one schedule,
-and the real-time replay (`bench live` without --paced) gives the numbers a user sees.
+Latencies are measured on the virtual clock (the transcriber's clock is the replay's), so a policy that
+runs less or on less audio shows it; they compare policies on equal schedules, and the real-time replay
+(`bench live` without --paced) gives the numbers a user sees.
 """
 
 from __future__ import annotations

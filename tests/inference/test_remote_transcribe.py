@@ -58,18 +58,24 @@ def test_cancel_stops_before_the_next_request():
     assert server.requests == []
 
 
+def seconds_until_cancelled(url: str, cancel_after_s: float) -> float:
+    """Transcribe 1 s on the server at `url` (30 s time-out), cancel after `cancel_after_s`; the seconds it took
+    to end in TranscriptionCancelled."""
+    cancel = threading.Event()
+    audio = PcmAudio(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE, 1)
+    timer = threading.Timer(cancel_after_s, cancel.set)
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(TranscriptionCancelled):
+        transcribe_remote(RemoteServer(url, timeout_s=30.0), audio, TranscribeOptions(), cancel=cancel)
+    return time.monotonic() - started
+
+
 def test_cancel_ends_a_request_that_waits_for_its_reply():
     """A server that accepts and never answers: cancelling half a second in ends the wait at once
     (TranscriptionCancelled, not the 30 s time-out and not a ServerError), with the socket closed."""
-    cancel = threading.Event()
-    audio = PcmAudio(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE, 1)
-    timer = threading.Timer(0.5, cancel.set)
     with silent_server() as url:
-        started = time.monotonic()
-        timer.start()
-        with pytest.raises(TranscriptionCancelled):
-            transcribe_remote(RemoteServer(url, timeout_s=30.0), audio, TranscribeOptions(), cancel=cancel)
-        waited = time.monotonic() - started
+        waited = seconds_until_cancelled(url, cancel_after_s=0.5)
     assert 0.5 <= waited < 2.0, waited
 
 
@@ -77,13 +83,6 @@ def test_cancel_while_a_reply_without_length_is_read_is_a_cancel_not_a_bad_reply
     """A reply without Content-Length is read until the connection closes; cancelling while it trickles
     closes our end, so the read returns the part that came. That is the user's cancel, not a server
     sending invalid JSON (which would count against the server and could move the session off it)."""
-    cancel = threading.Event()
-    audio = PcmAudio(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE, 1)
-    timer = threading.Timer(0.5, cancel.set)
     with stalled_reply_server() as url:
-        started = time.monotonic()
-        timer.start()
-        with pytest.raises(TranscriptionCancelled):
-            transcribe_remote(RemoteServer(url, timeout_s=30.0), audio, TranscribeOptions(), cancel=cancel)
-        waited = time.monotonic() - started
+        waited = seconds_until_cancelled(url, cancel_after_s=0.5)
     assert 0.5 <= waited < 2.0, waited

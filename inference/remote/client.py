@@ -145,8 +145,6 @@ def post(
             data = response.read()
             if cancel is not None and cancel.is_set():  # shut mid-reply: `data` may be a part of it
                 raise TranscriptionCancelled("cancelled")
-        except TranscriptionCancelled:
-            raise
         except Exception:
             if cancel is not None and cancel.is_set():
                 raise TranscriptionCancelled("cancelled") from None

@@ -129,7 +129,7 @@ class TypingQueue:
                 typer.wait_for_modifiers_released(self._stop)
                 focus = typer.focused_window()
                 if isinstance(item, _Type):
-                    typer.type_text(item.text if item.alone is None or self._goes_on(focus) else item.alone)
+                    typer.type_text(item.text if item.alone is None or self._goes_on(focus) else item.alone, self._stop)
                 else:
                     typer.press_paste()
                 self._last = (focus, self._clock())

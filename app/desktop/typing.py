@@ -3,10 +3,10 @@
 On X11 through the XTest extension (python-xlib): each character becomes its keysym and is typed on
 the key that carries it, with Shift when it is the key's second level; a character no key carries
 is typed on a spare keycode, remapped for it and cleared again afterwards (what xdotool does).
-Nothing is typed while the user holds a modifier (Ctrl, Shift, Alt, Super: the dictation shortcut
-may still be down), so no typed letter turns into a shortcut. On Wayland, `wtype` or `ydotool`
-when installed; failing everything, `open_typer` says why in one line (the caller falls back to
-the clipboard).
+Nothing is typed while the user holds a key (Ctrl, Shift, Alt, Super: the dictation shortcut may
+still be down, or pressed again mid-text), so no typed letter turns into a shortcut: XTest looks
+before every character and waits. On Wayland, `wtype` or `ydotool` when installed; failing
+everything, `open_typer` says why in one line (the caller falls back to the clipboard).
 """
 
 from __future__ import annotations
@@ -42,11 +42,13 @@ class Typer(Protocol):
 
     name: str
 
-    def wait_for_modifiers_released(self, stop: threading.Event) -> None:
+    def wait_for_modifiers_released(self, stop: threading.Event | None = None) -> None:
         """Return once no modifier key is held (or `stop` is set)."""
         ...
 
-    def type_text(self, text: str) -> None: ...
+    def type_text(self, text: str, stop: threading.Event | None = None) -> None:
+        """Type `text`, pausing while the user holds a key where the typer can tell (until `stop` is set)."""
+        ...
 
     def press_paste(self) -> None:
         """Ctrl+V."""
@@ -114,9 +116,10 @@ class XTestTyper:
         pressed = self._display.query_keymap()
         return any(pressed)
 
-    def wait_for_modifiers_released(self, stop: threading.Event) -> None:
-        while self.held_modifiers() and not stop.wait(MODIFIER_POLL_S):
-            pass
+    def wait_for_modifiers_released(self, stop: threading.Event | None = None) -> None:
+        stop = stop or threading.Event()
+        while not stop.is_set() and self.held_modifiers():  # once set (closing), a held key delays nothing
+            stop.wait(MODIFIER_POLL_S)
 
     # events --------------------------------------------------------------------------------
 
@@ -136,7 +139,7 @@ class XTestTyper:
     def _caps_lock_on(self) -> bool:
         return bool(self._display.screen().root.query_pointer().mask & self._X.LockMask)
 
-    def type_text(self, text: str) -> None:
+    def type_text(self, text: str, stop: threading.Event | None = None) -> None:
         if not text:
             return
         mapping = self._mapping()
@@ -153,6 +156,7 @@ class XTestTyper:
             self._tap(code)
         try:
             for char in text:
+                self.wait_for_modifiers_released(stop)  # a key pressed mid-text: Super+D must not become ours
                 keysym = keysym_for(char)
                 if keysym in where and (where[keysym][1] == 0 or shift is not None):
                     code, level = where[keysym]
@@ -227,7 +231,7 @@ class CommandTyper:
         self.name = tool
         self._env = None if env is None else dict(env)  # the session to type into (None: this process's)
 
-    def wait_for_modifiers_released(self, stop: threading.Event) -> None:
+    def wait_for_modifiers_released(self, stop: threading.Event | None = None) -> None:
         """The tools cannot tell; xdotool clears held modifiers itself."""
 
     def _run(self, argv: list[str]) -> None:
@@ -241,7 +245,7 @@ class CommandTyper:
             lines = (done.stderr or done.stdout).strip().splitlines()
             raise TypingUnavailable(f"{self.tool} failed: {lines[-1] if lines else f'exit status {done.returncode}'}")
 
-    def type_text(self, text: str) -> None:
+    def type_text(self, text: str, stop: threading.Event | None = None) -> None:
         if text:
             self._run([*self.TYPE[self.tool], text])
 

@@ -98,7 +98,7 @@ class DesktopBridge(QObject):
         live = self._live
         try:
             hotkey = parse_hotkey(combo)
-            self._press, self._release = mode_callbacks(mode, live.toggle, self._start_live, live.stop)
+            self._press, self._release = mode_callbacks(mode, live.toggle, live.start_held, live.stop_held)
             grab = start_shortcut(
                 hotkey,
                 lambda: self._key.emit("press"),
@@ -116,10 +116,6 @@ class DesktopBridge(QObject):
     def _shortcut_problem(self, line: str) -> None:
         self.hotkey_problem = line
         self._report(f"whisperdesk: {line}")
-
-    def _start_live(self) -> None:
-        if self._live.state == IDLE:
-            self._live.start_microphone()
 
     def _run_key(self, what: str) -> None:
         (self._press if what == "press" else self._release)()

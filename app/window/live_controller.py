@@ -186,6 +186,7 @@ class LiveController:
         self._recovered_record: HistoryRecord | None = None  # an interrupted dictation offered back
         self.on_history_changed: Callable[[], None] = lambda: None  # a dictation began or ended
         self.output: DictationOutput | None = None  # set by the window: words typed or pasted into other apps
+        self._start_when_idle = False  # hold-to-talk pressed again while the last dictation was still stopping
 
     # devices -------------------------------------------------------------------------------
 
@@ -227,6 +228,20 @@ class LiveController:
             return
         index = self._device_index()
         self._start(lambda: self._backends.microphone(index), self.device_name or "default microphone")
+
+    def start_held(self) -> None:
+        """Hold-to-talk pressed: start now or, while the last dictation is still stopping (its final pass
+        runs), as soon as it has stopped: a quick release-and-press must not leave the user talking to
+        nothing."""
+        if self.state == IDLE:
+            self.start_microphone()
+        elif self.state == STOPPING:
+            self._start_when_idle = True
+
+    def stop_held(self) -> None:
+        """Hold-to-talk released: stop, and forget a start still waiting for the last stop."""
+        self._start_when_idle = False
+        self.stop()
 
     def start_file(self, path: str | os.PathLike[str], realtime: bool = True) -> None:
         """Dictate from a file replayed as a microphone (in real time, or as fast as possible)."""
@@ -339,6 +354,9 @@ class LiveController:
             self._autosaver.flush()
             self.on_history_changed()
         self._set_state(IDLE)
+        if self._start_when_idle:
+            self._start_when_idle = False
+            self.start_microphone()
 
     def _set_state(self, state: str) -> None:
         self.state = state

@@ -11,7 +11,7 @@ from app.services.autosave import Autosaver, read_session
 from app.services.model_manager import ModelManager, ModelSpec
 from app.services.tasks import InlineRunner
 from app.services.wer import wer
-from app.window.live_controller import IDLE, NO_DEVICE, RUNNING, STARTING, LiveBackends, LiveController
+from app.window.live_controller import IDLE, NO_DEVICE, RUNNING, STARTING, STOPPING, LiveBackends, LiveController
 from app.window.model_controller import ModelController
 from app.window.settings_model import AppSettings
 from app.window.views import LiveView, ModelView
@@ -126,6 +126,36 @@ def test_stop_while_the_model_loads_starts_nothing(tmp_path: Path):
     assert controller.state == IDLE
     runner.release()
     assert created == [] and controller.state == IDLE
+
+
+def test_hold_to_talk_pressed_again_while_stopping_starts_once_stopped(tmp_path: Path):
+    """Released, then pressed again while the last dictation still stops (its final pass runs): the next
+    dictation starts as soon as that one has ended. Released again before then, nothing starts."""
+    sessions: list[Scripted] = []
+
+    def session(source, engine, options, emit):
+        sessions.append(Scripted([], emit))
+        return sessions[-1]
+
+    for press_again, release_again, started in ((True, False, 2), (True, True, 1), (False, False, 1)):
+        sessions.clear()
+        runner = HeldRunner()
+        backends = LiveBackends(lambda: [MIC], lambda i: Source(), session=session)
+        controller, _ = make(tmp_path, backends, runner=runner)
+        controller.refresh_devices()
+        controller.start_held()
+        runner.release()  # the model is there: the session's work is submitted, held
+        controller.stop_held()
+        assert controller.state == STOPPING, (press_again, release_again)
+        if press_again:
+            controller.start_held()
+        if release_again:
+            controller.stop_held()
+        runner.release()  # the stopping session ends
+        assert controller.state == (STARTING if started == 2 else IDLE), (press_again, release_again)
+        while runner.held:  # the next session, if any, runs (a scripted one ends at once)
+            runner.release()
+        assert len(sessions) == started and controller.state == IDLE
 
 
 @pytest.mark.model

@@ -51,6 +51,36 @@ def test_nothing_is_typed_while_shift_is_held(xdisplay: str, target_factory) -> 
     assert failures == []
 
 
+def test_a_key_pressed_mid_text_pauses_the_rest_until_its_release(xdisplay: str, target_factory) -> None:
+    """Shift goes down while a long text is being typed: nothing more arrives until it is up again, so
+    the letters after it are not shifted (a held Super would otherwise turn a typed "d" into Super+D,
+    the dictation shortcut itself). The character being typed at the instant of the press may still
+    catch it: at most that one differs."""
+    target = target_factory()
+    text = "one two three four five six seven eight nine ten " * 5  # 250 characters, about 1.3 s of typing
+    typer = XTestTyper(xdisplay)
+    worker = threading.Thread(target=typer.type_text, args=(text, threading.Event()))
+    worker.start()
+    try:
+        assert len(target.wait_for(lambda typed: len(typed) >= 20)) >= 20
+        subprocess.run(["xdotool", "keydown", "shift"], env=x_env(xdisplay), check=True)
+        time.sleep(0.3)
+        paused = target.text()
+        time.sleep(0.7)
+        still = target.text()
+        subprocess.run(["xdotool", "keyup", "shift"], env=x_env(xdisplay), check=True)
+        worker.join(20)
+    finally:
+        subprocess.run(["xdotool", "keyup", "shift"], env=x_env(xdisplay), check=False)
+        worker.join(20)
+        typer.close()
+    assert still == paused and len(paused) < len(text) - 20  # nothing typed while Shift was down
+    typed = target.wait_for(lambda typed: len(typed) >= len(text))
+    assert len(typed) == len(text)
+    differs = [i for i, (got, wanted) in enumerate(zip(typed, text, strict=True)) if got != wanted]
+    assert len(differs) <= 1, typed
+
+
 def test_no_display_is_one_clear_reason() -> None:
     with pytest.raises(TypingUnavailable, match="DISPLAY"):
         open_typer({"PATH": ""})

@@ -44,6 +44,25 @@ TRIGGER_MODIFIERS = {"ControlMask": "CTRL", "Mod1Mask": "ALT", "ShiftMask": "SHI
 NO_SERVICE_ERRORS = ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner")
 
 
+class _BusLost(Exception):
+    """Put in the inbox when the session bus connection breaks."""
+
+
+class _Router(DBusRouter):
+    """jeepney's router, except that a bus going away (the desktop session ended, dbus-daemon died) ends
+    its receiver thread with a _BusLost in our inbox instead of an unhandled exception's traceback."""
+
+    def __init__(self, conn: DBusConnection, inbox: queue.Queue) -> None:
+        self._lost_to = inbox  # set before the base class starts the receiver thread
+        super().__init__(conn)
+
+    def _receiver(self) -> None:
+        try:
+            super()._receiver()
+        except (OSError, EOFError) as exc:  # reset or closed: the bus is gone
+            self._lost_to.put(_BusLost(str(exc) or type(exc).__name__))
+
+
 def wayland_session(env: Mapping[str, str] | None = None) -> bool:
     """A Wayland session (XWayland or not): X grabs would only see keys meant for X11 windows."""
     env = os.environ if env is None else env
@@ -90,7 +109,7 @@ class PortalShortcut:
         self._bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "") if bus is None else bus  # an address
         self._conn: DBusConnection | None = None
         self._router: DBusRouter | None = None
-        self._inbox: queue.Queue[Message | None] = queue.Queue()  # Responses and shortcut signals, in order
+        self._inbox: queue.Queue[Message | _BusLost | None] = queue.Queue()  # Responses and shortcut signals, in order
         self._filters: list[Any] = []
         self._thread: threading.Thread | None = None
         self._session = ""
@@ -111,7 +130,7 @@ class PortalShortcut:
             self._conn = open_dbus_connection(self._bus)
         except Exception as exc:  # refused, no such socket, failed authentication: all the same to the user
             raise HotkeyUnavailable(f"cannot reach the D-Bus session bus ({exc}): {FALLBACK_HELP}") from None
-        self._router = DBusRouter(self._conn)
+        self._router = _Router(self._conn, self._inbox)
         try:
             self._set_up(self._router)
         except DBusErrorResponse as exc:
@@ -200,6 +219,8 @@ class PortalShortcut:
                 message = self._inbox.get(timeout=PORTAL_TIMEOUT_S)
                 if message is None:
                     continue
+                if isinstance(message, _BusLost):
+                    raise HotkeyUnavailable(f"the D-Bus session bus went away ({message}): {FALLBACK_HELP}")
                 fields = message.header.fields
                 if fields.get(HeaderFields.member) == "Response" and fields.get(HeaderFields.path) in (
                     request,
@@ -216,6 +237,13 @@ class PortalShortcut:
 
     def _loop(self) -> None:
         while (message := self._inbox.get()) is not None:
+            if isinstance(message, _BusLost):
+                if self.pressed:  # held in hold mode: no Deactivated will come
+                    self.pressed = False
+                    self._on_release()
+                gone = f"the D-Bus session bus went away, and the shortcut with it ({message})"
+                self._on_problem(f"{gone}: {FALLBACK_HELP}")
+                return
             fields = message.header.fields
             member, path = fields.get(HeaderFields.member), fields.get(HeaderFields.path)
             if member == "Response" and path == self._bind_request:

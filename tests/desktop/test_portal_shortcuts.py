@@ -6,6 +6,7 @@ fires in toggle and hold mode, and the one-line reasons where no portal or no Gl
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from app.desktop.hotkey import HotkeyUnavailable, mode_callbacks, parse_hotkey
 from app.desktop.portal_shortcuts import APP_ID, FALLBACK_HELP, PortalShortcut, portal_trigger, start_shortcut
 from tests.desktop.portal_standin import StandInPortal
+from tests.session_bus import start_session_bus, stop_session_bus
 
 WAIT_S = 5.0
 
@@ -141,6 +143,33 @@ def test_a_session_the_desktop_closes_is_reported(session_bus: str, portal: Stan
         assert seen.problems == [f"the desktop closed the shortcut's portal session: {FALLBACK_HELP}"]
     finally:
         shortcut.stop()
+
+
+def test_a_session_bus_that_goes_away_is_one_line_not_a_traceback(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bus dies under a held hold-mode shortcut (the desktop session crashed, dbus-daemon was killed):
+    dictation stops as if released, the user is told in one line that the shortcut is gone, and no thread
+    dies with a traceback."""
+    died: list[str] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: died.append(f"{args.thread}: {args.exc_value!r}"))
+    process, address = start_session_bus(tmp_path)
+    standin = StandInPortal(address)
+    seen = Seen()
+    shortcut = started(address, seen, mode="hold", hotkey="Super+D")
+    try:
+        assert shortcut.bound.wait(WAIT_S)
+        standin.press()
+        assert seen.wait(1) == ["start"]
+        standin.close()  # its own connection closed first: only ours sees the bus go
+        stop_session_bus(process)
+        seen.wait(0, problems=1)
+        time.sleep(0.2)  # a receiver thread dying would have said so by now
+    finally:
+        shortcut.stop()
+        stop_session_bus(process)
+    assert seen.calls == ["start", "stop"] and not shortcut.pressed
+    assert len(seen.problems) == 1 and "session bus" in seen.problems[0], seen.problems
+    assert FALLBACK_HELP in seen.problems[0] and "\n" not in seen.problems[0]
+    assert died == []
 
 
 def test_no_portal_on_the_bus_is_one_line_naming_dictate_toggle(session_bus: str) -> None:

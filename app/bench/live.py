@@ -12,7 +12,8 @@ measured in the same run on the same audio and the same loaded model.
   VAD), for the WER gap.
 - Commit latency = emission time minus capture time of the committed audio's end (per commit
   event); partial latency likewise for non-empty partials; end-of-phrase latency = the capture time
-  of a phrase's speech end (as the VAD heard it) to the phrase fully committed.
+  of a phrase's speech end (as the VAD heard it) to the phrase fully committed; end-of-utterance
+  latency, for every row, the same from the corpus's own utterance ends (app/bench/utterance_ends.py).
 - Profile (ours): per model run, milliseconds in features, encoder, decoder and word alignment; per
   step, VAD and the rest (our Python); and model runs per second of speech.
 - CPU use = process CPU seconds / wall seconds during the session (2.0 = both cores of a 2-core
@@ -41,6 +42,7 @@ from app.bench.files import server_names
 from app.bench.live_corpus import SessionCorpus, build_session, librispeech_and_ljspeech
 from app.bench.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 from app.bench.paced import paced_report, render_paced
+from app.bench.utterance_ends import CommitSpan, speech_ends, utterance_end_latencies
 from app.bench.whisper_streaming import MIN_CHUNK_S, WhisperStreamingMissing, load_module, locate, run_session
 from app.commands.common import (
     LIVE_SERVER_TIMEOUT_S,
@@ -127,6 +129,8 @@ class LiveRun:
     overflows: int
     text: str
     phrase_latency_median_s: float | None = None
+    utterance_end_median_s: float | None = None  # every row alike: see app/bench/utterance_ends.py
+    utterance_end_p95_s: float | None = None
     runs_per_speech_s: float | None = None
     profile_ms: dict[str, float] | None = None  # per model run: features..alignment; per step: vad, python
 
@@ -174,15 +178,31 @@ def _profile(steps: StepStats) -> dict[str, float]:
     return {name: round(ms, 1) for name, ms in profile.items()}
 
 
-def run_live(engine: Engine | LoadedModel, corpus: SessionCorpus, options: StreamingOptions, label: str) -> LiveRun:
-    """Replay the corpus in real time through a LiveSession and measure it (on a server: the client's CPU and RSS)."""
+def _utterance_ends(commits: list[CommitSpan], corpus: SessionCorpus, ends: list[float]) -> tuple[float | None, ...]:
+    """(median, p95) end-of-utterance latency."""
+    latencies = utterance_end_latencies(commits, corpus.parts, ends)
+    return median(latencies), p95(latencies)
+
+
+def run_live(
+    engine: Engine | LoadedModel, corpus: SessionCorpus, options: StreamingOptions, label: str, ends: list[float]
+) -> LiveRun:
+    """Replay the corpus in real time through a LiveSession and measure it (on a server: the client's CPU and RSS).
+    `ends`: where each utterance's speech ends (speech_ends)."""
+    commits: list[CommitSpan] = []
+
+    def on_event(event: StreamEvent) -> None:
+        if isinstance(event, Commit) and event.text.strip():
+            commits.append((event.audio_start, event.audio_end, event.latency_s))
+
     reset_peak_rss()
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    session = LiveSession(FileSource(corpus.path, realtime=True), engine, options)
+    session = LiveSession(FileSource(corpus.path, realtime=True), engine, options, on_event=on_event)
     summary = session.run()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     metrics = session.metrics
     steps = metrics.steps
+    utterance_end = _utterance_ends(commits, corpus, ends)
     return LiveRun(
         label=label,
         wer=wer(corpus.reference, summary.text),
@@ -202,20 +222,23 @@ def run_live(engine: Engine | LoadedModel, corpus: SessionCorpus, options: Strea
         overflows=summary.overflows,
         text=summary.text,
         phrase_latency_median_s=summary.phrase_latency_median_s,
+        utterance_end_median_s=utterance_end[0],
+        utterance_end_p95_s=utterance_end[1],
         runs_per_speech_s=steps.model_runs / _speech_s(corpus),
         profile_ms=_profile(steps),
     )
 
 
-def run_whisper_streaming(module, loaded: LoadedModel, corpus: SessionCorpus) -> LiveRun:
+def run_whisper_streaming(module, loaded: LoadedModel, corpus: SessionCorpus, ends: list[float]) -> LiveRun:
     """whisper_streaming itself over the same real-time replay (app/bench/whisper_streaming.py)."""
     reset_peak_rss()
     done = run_session(module, loaded, FileSource(corpus.path, realtime=True))
+    utterance_end = _utterance_ends(done.commits, corpus, ends)
     return LiveRun(
         label=REAL_BASELINE,
         wer=wer(corpus.reference, done.text),
-        commit_latency_median_s=median(done.commit_latencies),
-        commit_latency_p95_s=p95(done.commit_latencies),
+        commit_latency_median_s=median([latency for _, _, latency in done.commits]),
+        commit_latency_p95_s=p95([latency for _, _, latency in done.commits]),
         partial_latency_median_s=None,
         cpu_cores=done.cpu_s / done.wall_s,
         peak_rss_mb=_mb(peak_rss_bytes()),
@@ -229,6 +252,8 @@ def run_whisper_streaming(module, loaded: LoadedModel, corpus: SessionCorpus) ->
         audio_s=done.audio_s,
         overflows=0,
         text=done.text,
+        utterance_end_median_s=utterance_end[0],
+        utterance_end_p95_s=utterance_end[1],
         runs_per_speech_s=len(done.model_s) / _speech_s(corpus),
     )
 
@@ -304,6 +329,8 @@ def render(report: dict, runs: list[LiveRun], long: LongRun | None) -> str:
         ("commit latency p95 (s)", "commit_latency_p95_s", 2, True),
         ("partial latency median (s)", "partial_latency_median_s", 2, True),
         ("end of phrase median (s)", "phrase_latency_median_s", 2, True),
+        ("end of utterance median (s)", "utterance_end_median_s", 2, True),
+        ("end of utterance p95 (s)", "utterance_end_p95_s", 2, True),
         ("WER (%)", "wer", 2, False),
         ("CPU use (cores busy)", "cpu_cores", 2, False),
         ("peak RSS (MB)", "peak_rss_mb", 0, False),
@@ -391,12 +418,13 @@ def run(args: argparse.Namespace) -> int:
             return _print_paced(
                 args, loaded, corpus, offline_wer=wer(corpus.reference, offline.transcript.text), paced=paced
             )
-        runs = [run_live(loaded, corpus, ours_options, OURS)]
+        ends = speech_ends(decode_to_contract(corpus.path)[0].samples, corpus.parts)
+        runs = [run_live(loaded, corpus, ours_options, OURS, ends)]
         if module is not None:
-            runs.append(run_whisper_streaming(module, loaded, corpus))
+            runs.append(run_whisper_streaming(module, loaded, corpus, ends))
         if not args.no_baseline:
-            runs.append(run_live(loaded, corpus, StreamingOptions.whisper_streaming_baseline(), BASELINE))
-        runs += [run_live(remote_engine(server), corpus, ours_options, name) for name, server in servers.items()]
+            runs.append(run_live(loaded, corpus, StreamingOptions.whisper_streaming_baseline(), BASELINE, ends))
+        runs += [run_live(remote_engine(server), corpus, ours_options, name, ends) for name, server in servers.items()]
         long = None
         if args.long_minutes > 0:
             cycled = cycle_to(utterances, args.long_minutes * 60, args.gap)

@@ -75,7 +75,7 @@ class BaselineSession:
     """What the whisper_streaming run produced."""
 
     text: str
-    commit_latencies: list[float]
+    commits: list[tuple[float, float, float]]  # (audio start, audio end, latency) of each commit
     model_s: list[float]
     audio_s: float
     cpu_s: float
@@ -101,7 +101,7 @@ def run_session(module: ModuleType, loaded: LoadedModel, source) -> BaselineSess
     blocks: queue.SimpleQueue[object] = queue.SimpleQueue()
     clock = CaptureClock()
     texts: list[str] = []
-    latencies: list[float] = []
+    commits: list[tuple[float, float, float]] = []
     model_s: list[float] = []
 
     def read() -> None:
@@ -112,11 +112,11 @@ def run_session(module: ModuleType, loaded: LoadedModel, source) -> BaselineSess
             blocks.put(_END)
 
     def emit(committed: tuple) -> None:
-        _, end, text = committed
+        start, end, text = committed
         if text:
             texts.append(text)
             wall = clock.wall_time(end)
-            latencies.append(time.time() - wall if wall is not None else 0.0)
+            commits.append((start, end, time.time() - wall if wall is not None else 0.0))
 
     cpu0, wall0 = time.process_time(), time.perf_counter()
     threading.Thread(target=read, name="ws-source-reader", daemon=True).start()
@@ -147,7 +147,7 @@ def run_session(module: ModuleType, loaded: LoadedModel, source) -> BaselineSess
     emit(online.finish())
     return BaselineSession(
         text="".join(texts).strip(),
-        commit_latencies=latencies,
+        commits=commits,
         model_s=model_s,
         audio_s=audio_s,
         cpu_s=time.process_time() - cpu0,

@@ -79,6 +79,7 @@ def test_the_replay_feeds_min_chunks_and_measures_commit_latency(tmp_path):
     assert all(size >= MIN_CHUNK_S * 16000 for size in online.chunks[:-1])  # the last one is what was left
     assert sum(online.chunks) == pytest.approx(3 * 16000, abs=400)  # every converted sample, at 16 kHz
     assert done.text == " ".join(["word"] * len(online.chunks))  # its words carry their own leading spaces
-    assert len(done.commit_latencies) == len(online.chunks)
-    assert all(latency >= 0.45 for latency in done.commit_latencies)  # the word ended 0.5 s before the buffer end
+    assert len(done.commits) == len(online.chunks)
+    assert all(latency >= 0.45 for _, _, latency in done.commits)  # the word ended 0.5 s before the buffer end
+    assert all(end - start == pytest.approx(0.5) for start, end, _ in done.commits)  # its span, as it said
     assert done.audio_s == pytest.approx(3.0, abs=0.05)

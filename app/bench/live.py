@@ -178,7 +178,9 @@ def _profile(steps: StepStats) -> dict[str, float]:
     return {name: round(ms, 1) for name, ms in profile.items()}
 
 
-def _utterance_ends(commits: list[CommitSpan], corpus: SessionCorpus, ends: list[float]) -> tuple[float | None, ...]:
+def _utterance_ends(
+    commits: list[CommitSpan], corpus: SessionCorpus, ends: list[float]
+) -> tuple[float | None, float | None]:
     """(median, p95) end-of-utterance latency."""
     latencies = utterance_end_latencies(commits, corpus.parts, ends)
     return median(latencies), p95(latencies)

@@ -30,6 +30,7 @@ from types import ModuleType
 
 import numpy as np
 
+from app.bench.utterance_ends import CommitSpan
 from audio.sources import CapturedBlock, ContractStream
 from inference.aligned_model import engine_view
 from inference.loader import LoadedModel
@@ -75,7 +76,7 @@ class BaselineSession:
     """What the whisper_streaming run produced."""
 
     text: str
-    commits: list[tuple[float, float, float]]  # (audio start, audio end, latency) of each commit
+    commits: list[CommitSpan]  # (audio start, audio end, latency) of each commit
     model_s: list[float]
     audio_s: float
     cpu_s: float
@@ -101,7 +102,7 @@ def run_session(module: ModuleType, loaded: LoadedModel, source) -> BaselineSess
     blocks: queue.SimpleQueue[object] = queue.SimpleQueue()
     clock = CaptureClock()
     texts: list[str] = []
-    commits: list[tuple[float, float, float]] = []
+    commits: list[CommitSpan] = []
     model_s: list[float] = []
 
     def read() -> None:

@@ -30,6 +30,7 @@ from faster_whisper.feature_extractor import FeatureExtractor
 from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import Segment, TranscriptionOptions, Word
 
+from inference.decoder_threads import unsplit
 from inference.model_phases import PhaseClock, TimedFeatures
 
 THREAD_STATE = ("_last_encoded", "_window", "phases")  # per-model additions a plain engine view must not share
@@ -136,9 +137,11 @@ class AlignedWhisperModel(WhisperModel):
 
 def engine_view(model: WhisperModel) -> WhisperModel:
     """The same loaded weights behind faster-whisper's own, unmodified decoding loop: the baseline that
-    benchmarks and tests compare with, without loading the model twice."""
+    benchmarks and tests compare with, without loading the model again. On the CPU it runs as faster-whisper
+    would, on the encoder's thread count throughout (not on our one-thread decoder)."""
     plain = object.__new__(WhisperModel)
     plain.__dict__.update({k: v for k, v in vars(model).items() if k not in THREAD_STATE})
+    plain.model = unsplit(model.model)  # faster-whisper's own model: one thread count for everything
     features = plain.feature_extractor
     plain.feature_extractor = features.inner if isinstance(features, TimedFeatures) else features
     return plain

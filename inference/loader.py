@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
+from faster_whisper.utils import download_model
 
 from audio.errors import first_line
 from inference.aligned_model import AlignedWhisperModel
 from inference.cuda_libs import preload_cuda_libraries
+from inference.decoder_threads import DECODER_THREADS, default_threads, split_for_cpu
 from inference.fingerprint import model_fingerprint
 from inference.models import DEFAULT_MODEL, resolve_model
 
@@ -30,6 +32,15 @@ class ModelInfo:
     compute_type: str
     multilingual: bool
     fallback: str | None = None  # why `auto` runs on the CPU although a GPU is visible
+    threads: tuple[int, int] | None = None  # CPU threads (encoder, decoder); None on a GPU
+
+    def describe(self) -> str:
+        """'tiny.en int8 on cpu (2 encoder threads, 1 decoder thread)': what benchmarks name."""
+        text = f"{self.name} {self.compute_type} on {self.device}"
+        if self.threads:
+            encoder, decoder = self.threads
+            text += f" ({encoder} encoder thread{'s' * (encoder != 1)}, {decoder} decoder thread{'s' * (decoder != 1)})"
+        return text
 
 
 @dataclass(frozen=True)
@@ -83,8 +94,16 @@ def load_model(
     compute_type: str | None = None,
     allow_download: bool = False,
     cpu_threads: int = 0,
+    decoder_threads: int = DECODER_THREADS,
 ) -> LoadedModel:
-    """Resolve, load and fingerprint a model; raises ModelNotFoundError with what to install."""
+    """Resolve, load and fingerprint a model; raises ModelNotFoundError with what to install.
+
+    On the CPU, `cpu_threads` (0: CTranslate2's default) encode and `decoder_threads` decode, on a
+    second copy of the weights when they differ (inference/decoder_threads.py); 0 decodes on the
+    encoder's threads, one copy.
+    """
+    if cpu_threads < 0 or decoder_threads < 0:
+        raise ValueError(f"thread counts cannot be negative: cpu {cpu_threads}, decoder {decoder_threads}")
     resolved = resolve_model(name_or_path, allow_download=allow_download)
     asked = device
     device, compute_type = pick_device(device, compute_type)
@@ -108,6 +127,12 @@ def load_model(
             fallback = f"{exc}; running on the CPU"
             device, compute_type = "cpu", CPU_COMPUTE_TYPE
             model = build(device, compute_type)
+    threads = None
+    if device == "cpu":
+        encoder = cpu_threads or default_threads()
+        folder = resolved.path if resolved.is_local else download_model(resolved.path, local_files_only=True)
+        model.model = split_for_cpu(model.model, folder, compute_type, encoder, decoder_threads)
+        threads = (encoder, min(decoder_threads, encoder) if decoder_threads > 0 else encoder)
     sha = model_fingerprint(resolved.path) if resolved.is_local else None
     info = ModelInfo(
         name=resolved.name,
@@ -118,5 +143,6 @@ def load_model(
         compute_type=compute_type,
         multilingual=bool(model.model.is_multilingual),
         fallback=fallback,
+        threads=threads,
     )
     return LoadedModel(model, info)

@@ -287,6 +287,7 @@ def run(args: argparse.Namespace) -> int:
         "model_sha256": info.sha256,
         "device": info.device,
         "compute_type": info.compute_type,
+        "threads": {"ours": info.threads, "baseline": info.threads and info.threads[0]},
         "options": asdict(OPTIONS),
         "batched_options": asdict(BATCHED),
         "baseline": {"name": BASELINE, "call": "WhisperModel.transcribe(path, **kwargs)", "kwargs": PLAIN_KWARGS},
@@ -307,7 +308,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False))
         return 0
     header = (
-        f"bench files: {len(files)} English files of the shared set, {info.name} {info.compute_type} on {info.device}, "
+        f"bench files: {len(files)} English files of the shared set, {info.describe()}, "
         f"fastest of {args.repeat} run(s) per file"
     )
     print("\n".join([format_table(summaries, header), *(["", *format_servers(compared)] if compared else [])]))

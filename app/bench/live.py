@@ -434,7 +434,7 @@ def run(args: argparse.Namespace) -> int:
             long = run_long(loaded, long_corpus, ours_options, args.long_minutes)
     info = loaded.info
     report = {
-        "model": f"{info.name} {info.compute_type} on {info.device}",
+        "model": info.describe(),
         "cpu_count": os.cpu_count(),
         "audio": f"{len(corpus.parts)} {args.corpus} recordings, 44.1 kHz stereo, "
         f"{corpus.duration_s + args.gap:.1f} s, real time",
@@ -462,7 +462,7 @@ def _print_paced(
 ) -> int:
     info = loaded.info
     report = {
-        "model": f"{info.name} {info.compute_type} on {info.device}",
+        "model": info.describe(),
         "audio": f"{len(corpus.parts)} {args.corpus} recordings, 44.1 kHz stereo, {corpus.duration_s + args.gap:.1f} s",
         "offline_wer": offline_wer,
         "paced": paced,

@@ -80,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     peak_mb, first_s = report["peak_rss_mb"], report["first_segment_s"]
     print(
-        f"bench long: {report['audio_s'] / 60:.1f} min of 44.1 kHz stereo speech, {loaded.info.name} "
-        f"{loaded.info.compute_type} on {loaded.info.device}\n"
+        f"bench long: {report['audio_s'] / 60:.1f} min of 44.1 kHz stereo speech, {loaded.info.describe()}\n"
         f"processing {report['processing_s']:.1f} s (RTF {report['rtf']:.4f}), WER {100 * report['wer']:.2f}%\n"
         f"first segment after {first_s} s (target under {FIRST_SEGMENT_TARGET_S:.0f} s): "
         f"{'met' if first_s is not None and first_s < FIRST_SEGMENT_TARGET_S else 'MISSED'}\n"

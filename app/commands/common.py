@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from audio.errors import first_line
+from inference.decoder_threads import DECODER_THREADS
 from inference.loader import LoadedModel, load_model
 from inference.models import DEFAULT_MODEL
 from inference.remote.server import DEFAULT_MODEL as SERVER_MODEL
@@ -33,14 +34,22 @@ def checked(make: Callable[[], T]) -> T:
 
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:
-    """--model, --device, --compute-type, --allow-download, --cpu-threads."""
+    """--model, --device, --compute-type, --allow-download, --cpu-threads, --decoder-threads."""
     group = parser.add_argument_group("model")
     group.add_argument("--model", default=DEFAULT_MODEL, help="tiny.en (default), base, or a CTranslate2 model folder")
     group.add_argument(
         "--device", default="auto", choices=("auto", "cpu", "cuda"), help="auto: CUDA if visible, else CPU"
     )
     group.add_argument("--compute-type", default=None, help="default int8 on CPU, int8_float16 on CUDA")
-    group.add_argument("--cpu-threads", type=int, default=0, help="CTranslate2 threads (0 = its default)")
+    group.add_argument(
+        "--cpu-threads", type=int, default=0, help="CPU threads of the encoder (0 = CTranslate2's default)"
+    )
+    group.add_argument(
+        "--decoder-threads",
+        type=int,
+        default=DECODER_THREADS,
+        help=f"CPU threads of the decoder (default {DECODER_THREADS}; 0 = the encoder's, one copy of the weights)",
+    )
     group.add_argument(
         "--allow-download", action="store_true", help="let a hub model name download (never done otherwise)"
     )
@@ -99,6 +108,7 @@ def load_from_args(args: argparse.Namespace) -> LoadedModel:
             compute_type=args.compute_type,
             allow_download=args.allow_download,
             cpu_threads=args.cpu_threads,
+            decoder_threads=args.decoder_threads,
         )
     except ValueError as exc:  # bad device / compute type from CTranslate2 or pick_device
         raise UserError(first_line(exc)) from None

@@ -8,16 +8,22 @@ the 2-core AMD EPYC development machine, same words either way (tiny.en int8, be
 2 threads, 1.6 s on 1. base: decoder 595 ms against 399 ms. OMP_WAIT_POLICY, GOMP_SPINCOUNT and
 KMP_BLOCKTIME did not change that. So on the CPU a second copy of the weights with one thread decodes,
 and the model faster-whisper would build with the user's thread count encodes and aligns (alignment is
-one parallel pass over all tokens, like the encoder).
+one parallel pass over all tokens, like the encoder). By default only models up to SPLIT_MAX_BYTES get
+the copy.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import ctranslate2
 
 DECODER_THREADS = 1  # threads of the decoding copy on the CPU (see the module docstring)
+# The copy costs the weights again, so by default only models up to this size on disk get one: tiny,
+# base and small (about 75, 145 and 480 MB). Medium and large would double 1.5-3 GB, and their wider
+# decoder (1024-1280 against 384-512) is where threads may pay off; that was not measured here.
+SPLIT_MAX_BYTES = 600_000_000
 
 
 def default_threads() -> int:
@@ -50,6 +56,13 @@ class SplitWhisper:
 
     def __getattr__(self, name: str):
         return getattr(self.narrow, name)
+
+
+def auto_decoder_threads(model_dir: str) -> int:
+    """The default: DECODER_THREADS for a model up to SPLIT_MAX_BYTES, else 0 (one copy)."""
+    weights = Path(model_dir) / "model.bin"
+    small = weights.is_file() and weights.stat().st_size <= SPLIT_MAX_BYTES
+    return DECODER_THREADS if small else 0
 
 
 def split_for_cpu(

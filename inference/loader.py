@@ -12,7 +12,7 @@ from faster_whisper.utils import download_model
 from audio.errors import first_line
 from inference.aligned_model import AlignedWhisperModel
 from inference.cuda_libs import preload_cuda_libraries
-from inference.decoder_threads import DECODER_THREADS, default_threads, split_for_cpu
+from inference.decoder_threads import auto_decoder_threads, default_threads, split_for_cpu
 from inference.fingerprint import model_fingerprint
 from inference.models import DEFAULT_MODEL, resolve_model
 
@@ -94,15 +94,15 @@ def load_model(
     compute_type: str | None = None,
     allow_download: bool = False,
     cpu_threads: int = 0,
-    decoder_threads: int = DECODER_THREADS,
+    decoder_threads: int | None = None,
 ) -> LoadedModel:
     """Resolve, load and fingerprint a model; raises ModelNotFoundError with what to install.
 
     On the CPU, `cpu_threads` (0: CTranslate2's default) encode and `decoder_threads` decode, on a
     second copy of the weights when they differ (inference/decoder_threads.py); 0 decodes on the
-    encoder's threads, one copy.
+    encoder's threads, one copy; None: 1 for models up to tiny, base and small's size, else 0.
     """
-    if cpu_threads < 0 or decoder_threads < 0:
+    if cpu_threads < 0 or (decoder_threads is not None and decoder_threads < 0):
         raise ValueError(f"thread counts cannot be negative: cpu {cpu_threads}, decoder {decoder_threads}")
     resolved = resolve_model(name_or_path, allow_download=allow_download)
     asked = device
@@ -131,8 +131,9 @@ def load_model(
     if device == "cpu":
         encoder = cpu_threads or default_threads()
         folder = resolved.path if resolved.is_local else download_model(resolved.path, local_files_only=True)
-        model.model = split_for_cpu(model.model, folder, compute_type, encoder, decoder_threads)
-        threads = (encoder, min(decoder_threads, encoder) if decoder_threads > 0 else encoder)
+        decoder = auto_decoder_threads(folder) if decoder_threads is None else decoder_threads
+        model.model = split_for_cpu(model.model, folder, compute_type, encoder, decoder)
+        threads = (encoder, min(decoder, encoder) if decoder > 0 else encoder)
     sha = model_fingerprint(resolved.path) if resolved.is_local else None
     info = ModelInfo(
         name=resolved.name,

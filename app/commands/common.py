@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from audio.errors import first_line
-from inference.decoder_threads import DECODER_THREADS
+from inference.decoder_threads import DECODER_THREADS, SPLIT_MAX_BYTES
 from inference.loader import LoadedModel, load_model
 from inference.models import DEFAULT_MODEL
 from inference.remote.server import DEFAULT_MODEL as SERVER_MODEL
@@ -47,8 +47,9 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--decoder-threads",
         type=int,
-        default=DECODER_THREADS,
-        help=f"CPU threads of the decoder (default {DECODER_THREADS}; 0 = the encoder's, one copy of the weights)",
+        default=None,
+        help=f"CPU threads of the decoder, on a copy of the weights (default {DECODER_THREADS} for models up to "
+        f"{SPLIT_MAX_BYTES // 1_000_000} MB: tiny, base, small; 0 = the encoder's threads, one copy)",
     )
     group.add_argument(
         "--allow-download", action="store_true", help="let a hub model name download (never done otherwise)"

@@ -8,8 +8,15 @@ import pytest
 
 from inference import decoder_threads
 from inference.aligned_model import engine_view
-from inference.decoder_threads import SplitWhisper, default_threads, split_for_cpu, unsplit
-from inference.loader import load_model
+from inference.decoder_threads import (
+    SPLIT_MAX_BYTES,
+    SplitWhisper,
+    auto_decoder_threads,
+    default_threads,
+    split_for_cpu,
+    unsplit,
+)
+from inference.loader import ModelInfo, load_model
 from inference.options import TranscribeOptions
 from inference.transcribe import transcribe
 
@@ -49,6 +56,17 @@ def test_a_copy_is_made_only_on_the_cpu_with_more_encoder_than_decoder_threads(m
     assert built == [{"device": "cpu", "compute_type": "int8", "intra_threads": 1}]
 
 
+def test_only_models_up_to_small_get_the_copy_by_default(tmp_path):
+    """The copy costs the weights again: tiny, base and small get it, medium and large keep one copy."""
+    for size, expected in [(75_000_000, 1), (SPLIT_MAX_BYTES, 1), (SPLIT_MAX_BYTES + 1, 0)]:
+        folder = tmp_path / str(size)
+        folder.mkdir()
+        with open(folder / "model.bin", "wb") as weights:
+            weights.truncate(size)  # sparse: no disk used
+        assert auto_decoder_threads(str(folder)) == expected, size
+    assert auto_decoder_threads(str(tmp_path)) == 0  # no model.bin to size
+
+
 def test_default_threads_follow_ctranslate2(monkeypatch):
     """0 threads means OMP_NUM_THREADS, else at most 4 of the CPUs this process may use."""
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
@@ -70,7 +88,7 @@ def test_the_split_model_decodes_on_its_copy_and_keeps_the_words(audio_dir):
     """tiny.en with 2 encoder threads and a 1-thread decoder: the copy does the generating, the words
     of JFK's 11 s are those of the one-copy model (a thread count changes float sums' order only), and
     the benchmarks' faster-whisper view runs on the 2-thread model alone."""
-    split = load_model("tiny.en", cpu_threads=2, decoder_threads=1)
+    split = load_model("tiny.en", cpu_threads=2)  # tiny.en gets the copy by default
     single = load_model("tiny.en", cpu_threads=2, decoder_threads=0)
     assert split.info.threads == (2, 1) and single.info.threads == (2, 2)
     assert isinstance(split.model.model, SplitWhisper) and not isinstance(single.model.model, SplitWhisper)
@@ -96,3 +114,28 @@ def test_the_split_model_decodes_on_its_copy_and_keeps_the_words(audio_dir):
     assert generated, "the one-thread copy never decoded"
     assert "ask not what your country can do for you" in texts[0]
     assert jiwer.wer(texts[1], texts[0]) <= 0.05, texts
+
+
+def test_benchmarks_name_the_threads_the_model_runs_on():
+    cpu = ModelInfo("tiny.en", "/m", "test", None, "cpu", "int8", False, threads=(2, 1))
+    gpu = ModelInfo("tiny.en", "/m", "test", None, "cuda", "int8_float16", False)
+    assert cpu.describe() == "tiny.en int8 on cpu (2 encoder threads, 1 decoder thread)"
+    assert gpu.describe() == "tiny.en int8_float16 on cuda"
+
+
+def test_the_cli_passes_both_thread_counts_and_refuses_a_negative_one(monkeypatch):
+    import argparse
+
+    from app.commands import common
+    from tests.app.fakes import FAKE_MODEL
+
+    parser = argparse.ArgumentParser()
+    common.add_model_args(parser)
+    with pytest.raises(common.UserError, match="cannot be negative"):
+        common.load_from_args(parser.parse_args(["--decoder-threads", "-1"]))
+    seen: dict = {}
+    monkeypatch.setattr(common, "load_model", lambda *args, **kwargs: seen.update(kwargs) or FAKE_MODEL)
+    common.load_from_args(parser.parse_args(["--cpu-threads", "3", "--decoder-threads", "0"]))
+    assert (seen["cpu_threads"], seen["decoder_threads"]) == (3, 0)
+    common.load_from_args(parser.parse_args([]))
+    assert (seen["cpu_threads"], seen["decoder_threads"]) == (0, None)  # None: auto_decoder_threads

@@ -91,12 +91,16 @@ def test_baseline_is_the_engine_called_with_its_defaults(monkeypatch):
 
 @pytest.mark.model
 def test_engine_view_is_plain_faster_whisper_on_the_same_weights(tiny_model):
-    """The baseline's model is faster-whisper's own class (no aligned word times), sharing the loaded weights."""
+    """The baseline's model is faster-whisper's own class (no aligned word times), sharing the loaded weights,
+    and on faster-whisper's own CTranslate2 model: not our one-thread decoding copy."""
     from faster_whisper import WhisperModel
+
+    from inference.decoder_threads import SplitWhisper
 
     plain = engine_view(tiny_model.model)
     assert type(plain) is WhisperModel and type(tiny_model.model) is not WhisperModel
-    assert plain.model is tiny_model.model.model
+    split = tiny_model.model.model
+    assert isinstance(split, SplitWhisper) and plain.model is split.wide
 
 
 def test_bad_limit_is_a_one_line_error(capfd):

@@ -71,7 +71,7 @@ def test_the_replay_feeds_min_chunks_and_measures_commit_latency(tmp_path):
     module = load_module(path)
     speech = tmp_path / "tone.wav"
     write_audio(speech, (0.1 * np.sin(np.arange(3 * 44100) / 10)).astype(np.float32), 44100)
-    weights = types.SimpleNamespace(feature_extractor=None)  # engine_view copies whatever the model holds
+    weights = types.SimpleNamespace(feature_extractor=None, model=None)  # engine_view copies what the model holds
     loaded = LoadedModel(weights, ModelInfo("stand-in", "-", "test", None, "cpu", "int8", False))  # type: ignore[arg-type]
     done = run_session(module, loaded, FileSource(speech, realtime=True))
     online = module.INSTANCES[-1]

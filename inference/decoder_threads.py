@@ -5,11 +5,11 @@ window is 1500 frames) and gains from threads; the decoder multiplies a handful 
 per token, where splitting each small product across threads costs more than it saves. Measured on
 the 2-core AMD EPYC development machine, same words either way (tiny.en int8, beam 3, live buffers of
 3-9 s): decoder 275-294 ms per run on 2 threads, 127-147 ms on 1; the encoder of a 49 s file's two 30 s
-windows 0.91-0.94 s on 2 threads, 1.55-1.60 s on 1. base: decoder 417-595 ms against 292-399 ms. OMP_WAIT_POLICY, GOMP_SPINCOUNT and
-KMP_BLOCKTIME did not change that. So on the CPU a second copy of the weights with one thread decodes,
-and the model faster-whisper would build with the user's thread count encodes and aligns (alignment is
-one parallel pass over all tokens, like the encoder). By default only models up to SPLIT_MAX_BYTES get
-the copy.
+windows 0.91-0.94 s on 2 threads, 1.55-1.60 s on 1. base: decoder 417-595 ms against 292-399 ms.
+OMP_WAIT_POLICY, GOMP_SPINCOUNT and KMP_BLOCKTIME did not change that. So on the CPU a second copy of
+the weights with one thread decodes, and the model faster-whisper would build with the user's thread
+count encodes and aligns (alignment is one parallel pass over all tokens, like the encoder). By default
+only models up to SPLIT_MAX_BYTES get the copy.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from faster_whisper.utils import download_model
 from audio.errors import first_line
 from inference.aligned_model import AlignedWhisperModel
 from inference.cuda_libs import preload_cuda_libraries
-from inference.decoder_threads import auto_decoder_threads, default_threads, split_for_cpu
+from inference.decoder_threads import SplitWhisper, auto_decoder_threads, default_threads, split_for_cpu
 from inference.fingerprint import model_fingerprint
 from inference.models import DEFAULT_MODEL, resolve_model
 
@@ -133,7 +133,7 @@ def load_model(
         folder = resolved.path if resolved.is_local else download_model(resolved.path, local_files_only=True)
         decoder = auto_decoder_threads(folder) if decoder_threads is None else decoder_threads
         model.model = split_for_cpu(model.model, folder, compute_type, encoder, decoder)
-        threads = (encoder, min(decoder, encoder) if decoder > 0 else encoder)
+        threads = (encoder, decoder if isinstance(model.model, SplitWhisper) else encoder)
     sha = model_fingerprint(resolved.path) if resolved.is_local else None
     info = ModelInfo(
         name=resolved.name,

@@ -35,6 +35,11 @@ class Commit:
     words: tuple[Word, ...] = ()
     language: str | None = None  # what the model heard: fixed at the session's first speech
 
+    @property
+    def has_words(self) -> bool:
+        """False for punctuation alone (a held full stop released by itself): word latencies skip it."""
+        return any(ch.isalnum() for ch in self.text)
+
 
 @dataclass(frozen=True)
 class Level:

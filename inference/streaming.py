@@ -6,7 +6,10 @@ that has left the buffer; encoded on a window of the buffer plus a margin, not t
   whisper_streaming) and shows the rest as a partial;
 - at a pause heard by the Silero VAD, commits everything said before it at once (low latency at
   the end of a phrase): 0.4 s after a finished sentence that one run heard to its end (a closing run
-  0.3 s after the speech stops makes sure of it), else 0.8 s;
+  0.3 s after the speech stops makes sure of it: once the VAD hears a stop, steps come every 0.1 s),
+  else 0.8 s;
+- holds back a commit's final full stop until the next word shows whether the sentence ended
+  (inference/streaming_stops.py): Whisper ends every buffer with one, also in mid-sentence;
 - skips the model when no new speech arrived (no hallucination on silence, no CPU, and no
   hypothesis agreeing with itself in a pause);
 - re-anchors when Whisper stops following the speech (it sometimes ends early or jumps ahead);
@@ -43,6 +46,7 @@ from inference.streaming_cuts import (
     stall_point,
 )
 from inference.streaming_guards import GuardOptions, hypothesis_words
+from inference.streaming_stops import HOLD_MAX_S, continues_sentence, hold_stop
 from inference.streaming_vad import SpeechDetector, SpeechMap, analyze, silero_detector
 from inference.streaming_words import HypothesisBuffer, segments_after_commits, shifted_word, words_text
 
@@ -55,6 +59,7 @@ STALL_S = 2.0  # speech after a hypothesis' last word that means Whisper stopped
 SKIP_S = 1.0  # speech between two words that means Whisper jumped over it
 MIN_REANCHOR_S = 0.5  # a re-anchoring cut must move the buffer start at least this far
 PAUSE_POLL_S = 0.1  # step interval while a heard phrase only waits for its pause to be long enough
+QUIET_S = 0.05  # trailing silence after which the VAD may have heard the speaker stop (steps then poll)
 CLOSING_SILENCE_S = 0.3  # silence after which one run hears the phrase's end (0.2 s left the last word garbled)
 FALLBACK_BEAM = 5
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4)
@@ -88,6 +93,7 @@ class StreamingOptions:
     vad_threshold: float = 0.5  # Silero speech probability threshold
     min_pause_s: float = 0.2  # shortest silence used as a cut point
     commit_tolerance_s: float = 0.05  # a word must end this far past the committed end to be new
+    hold_stops: bool = True  # a commit's final full stop waits for the next word (inference/streaming_stops.py)
     dedup_max_ngram: int = 10  # longest head n-gram compared with the committed tail (a 6-word phrase came twice at 5)
     encoder_min_s: float | None = 15.0  # encode the buffer plus a margin, at least this, not Whisper's 30 s
     encoder_margin_s: float = 2.0  # silence the encoder sees after the buffer (None above: the 30 s window)
@@ -144,6 +150,7 @@ class StreamingOptions:
             vad_finalize=False,
             min_commit_prob=None,
             encoder_min_s=None,
+            hold_stops=False,
             guards=GuardOptions(speech_margin_s=None),
         )
 
@@ -156,6 +163,9 @@ class StepStats:
     model_runs: int = 0
     skipped_silent: int = 0  # steps with no new speech in the buffer (no model run)
     skipped_no_new_speech: int = 0  # steps in a short pause with a hypothesis pending (no model run)
+    stop_polls: int = 0  # steps between regular ones after the speaker stopped that only ran the VAD
+    stops_held: int = 0  # full stops held back at the end of a commit
+    stops_dropped: int = 0  # held stops the next word showed were inside a sentence
     finalized_without_model: int = 0  # pauses committed from the previous hypothesis
     pauses: int = 0  # VAD finalizations
     forced_cuts: int = 0  # hard-cap cuts at max_buffer_s
@@ -199,6 +209,9 @@ class OnlineTranscriber:
             opts.agreement, opts.commit_tolerance_s, opts.dedup_max_ngram, opts.min_commit_prob
         )
         self._committed: list[Word] = []
+        # The same words as the model wrote them, full stops included: the prompt. A prompt that ends in
+        # mid-sentence makes Whisper skip the buffer's first words (live, "ask what you" of JFK's).
+        self._as_heard: list[Word] = []
         self._language = opts.language
         self._processed_end = 0.0  # buffer end (session s) at the last process() that did work
         self._last_run_end: float | None = None  # buffer end at the last model run since the last cut
@@ -207,6 +220,11 @@ class OnlineTranscriber:
         self._last_partial = ""
         self._phrase_committed_at: float | None = None  # wall time of this phrase's latest commit
         self._heard_stop = False  # the last model run heard speech end (COVER_MARGIN_S of silence after it)
+        self._stop_pending = False  # the last VAD heard the speaker stop and no model run has heard it yet
+        self._stepped_end = 0.0  # buffer end at the last step that could run the model on new speech
+        self._vad_speech_end = 0.0  # session time where the last VAD heard speech end
+        self._vad_quiet = False  # the last VAD heard silence after that speech
+        self._held_stop: Word | None = None  # the last commit's full stop, until the next word decides
         self._words_end = 0.0  # end of the last hypothesis' last word (session s)
         self.stats = StepStats()
 
@@ -247,11 +265,11 @@ class OnlineTranscriber:
     def ready(self) -> bool:
         """True when a step's worth of new audio is waiting. While only a phrase's end is awaited (the
         last run heard the speaker stop, words are pending), every PAUSE_POLL_S: those steps run the VAD,
-        not the model, and end the phrase as soon as the pause is long enough."""
-        wait = self.options.step_s
-        if self._heard_stop and self._hyp.pending:
-            wait = min(wait, PAUSE_POLL_S)
-        return self._buffer.end_s - self._processed_end >= wait - 1e-9
+        not the model, and end the phrase as soon as the pause is long enough. Likewise once the VAD
+        hears the speaker stop before any run did: the closing run then starts at CLOSING_SILENCE_S."""
+        if (self._heard_stop and self._hyp.pending) or self._stop_pending:
+            return self._buffer.end_s - self._processed_end >= min(self.options.step_s, PAUSE_POLL_S) - 1e-9
+        return self._buffer.end_s - self._stepped_end >= self.options.step_s - 1e-9
 
     # -- steps --------------------------------------------------------------------------------
 
@@ -263,6 +281,10 @@ class OnlineTranscriber:
         self._processed_end = self._buffer.end_s
         self.stats.steps += 1
         events = self._step()
+        self._stop_pending = self._awaits_closing_run()
+        held = self._held_stop
+        if held is not None and self._buffer.end_s - max(held.end, self._vad_speech_end) >= HOLD_MAX_S - 1e-9:
+            events += self._release_stop()
         self.stats.step_s.append(time.perf_counter() - started)
         return events
 
@@ -278,10 +300,19 @@ class OnlineTranscriber:
         else:
             events += self._commit_events(self._hyp.commit_all())
         self._processed_end = buffer.end_s
-        return events + self._partial_events()
+        return events + self._release_stop() + self._partial_events()
 
     def _step(self) -> list[StreamEvent]:
         opts = self.options
+        # A step between two regular ones, taken only because the speaker may have stopped: it may end the
+        # phrase or run the closing run, nothing else (new speech waits for the regular step).
+        poll = (
+            self._stop_pending
+            and not (self._heard_stop and self._hyp.pending)
+            and self._buffer.end_s - self._stepped_end < opts.step_s - 1e-9
+        )
+        if not poll:
+            self._stepped_end = self._buffer.end_s
         speech = self._speech()
         if opts.vad_gate and not self._hyp.pending and not self._has_new_speech(speech):
             return self._skip_silence(speech)
@@ -290,6 +321,9 @@ class OnlineTranscriber:
             speech.trailing_silence_s >= opts.finalize_silence_s or self._sentence_heard(speech, speech_end)
         )
         closing = self._closing_run_due(speech, speech_end)
+        if poll and not paused and not closing:
+            self.stats.stop_polls += 1
+            return []
         if (
             not paused
             and not closing
@@ -325,6 +359,17 @@ class OnlineTranscriber:
             and speech.trailing_silence_s >= CLOSING_SILENCE_S - 1e-6
             and speech_end > self._settled_end + 1e-6
             and (self._last_run_end is None or self._last_run_end < speech_end + COVER_MARGIN_S)
+        )
+
+    def _awaits_closing_run(self) -> bool:
+        """The last VAD heard the speaker stop after speech no model run has heard to its end: step every
+        PAUSE_POLL_S, so the closing run starts at CLOSING_SILENCE_S of silence, not at the next step."""
+        end = self._vad_speech_end
+        return (
+            self.options.sentence_pause_s is not None
+            and self._vad_quiet
+            and end > self._settled_end + COVER_MARGIN_S
+            and (self._last_run_end is None or self._last_run_end < end + COVER_MARGIN_S)
         )
 
     def _sentence_heard(self, speech: SpeechMap, speech_end: float) -> bool:
@@ -414,6 +459,8 @@ class OnlineTranscriber:
         started = time.perf_counter()
         speech = analyze(samples, self._detector)
         self.stats.vad_s += time.perf_counter() - started
+        self._vad_speech_end = self._buffer.start_s + speech.speech_end
+        self._vad_quiet = speech.has_speech and speech.trailing_silence_s >= QUIET_S
         return speech
 
     def _prompt(self) -> str:
@@ -424,7 +471,7 @@ class OnlineTranscriber:
         start = self._buffer.start_s + self.options.commit_tolerance_s
         parts: list[str] = []
         size = 0
-        for word in reversed(self._committed):
+        for word in reversed(self._as_heard):
             if word.end > start:
                 if parts:
                     break
@@ -466,7 +513,7 @@ class OnlineTranscriber:
             and (self._last_run_end >= buffer.start_s + speech.speech_end + COVER_MARGIN_S)
         )
         if self.engine.remote:  # a server's word times may be guesses (inference/remote/engine.py)
-            in_buffer = [shifted_word(w, -buffer.start_s) for w in self._committed if w.end > buffer.start_s]
+            in_buffer = [shifted_word(w, -buffer.start_s) for w in self._as_heard if w.end > buffer.start_s]
             segments = segments_after_commits(segments, in_buffer)
         has_vad = self._detector is not None
         return hypothesis_words(segments, buffer.start_s, self.options.guards, speech if has_vad else None)
@@ -552,13 +599,34 @@ class OnlineTranscriber:
     def _commit_events(self, words: tuple[Word, ...] | list[Word]) -> list[StreamEvent]:
         if not words:
             return []
+        words = list(words)
+        self._as_heard.extend(self._monotonic(words))
+        events: list[StreamEvent] = []
+        if self._held_stop is not None and continues_sentence(words[0]):
+            self._held_stop = None
+            self.stats.stops_dropped += 1
+        events += self._release_stop()  # a commit of its own: it ends the last piece, not begins this one
+        if self.options.hold_stops and self._detector is not None:
+            words[-1], self._held_stop = hold_stop(words[-1])
+            self.stats.stops_held += self._held_stop is not None
         words = self._monotonic(words)
         self._committed.extend(words)
         now = self._now()
         self._phrase_committed_at = now
         end = min(words[-1].end, self._buffer.end_s)
         start = min(words[0].start, end)
-        return [Commit(words_text(words), start, end, now, self._latency(end, now), words, self.language)]
+        return [*events, Commit(words_text(words), start, end, now, self._latency(end, now), words, self.language)]
+
+    def _release_stop(self) -> list[StreamEvent]:
+        """The held stop as a commit of its own: the next words start a new sentence, the session ended, or a
+        long silence followed it."""
+        stop, self._held_stop = self._held_stop, None
+        if stop is None:
+            return []
+        stop = self._monotonic([stop])[0]
+        self._committed.append(stop)
+        now = self._now()
+        return [Commit(stop.text, stop.start, stop.end, now, self._latency(stop.end, now), (stop,), self.language)]
 
     def _monotonic(self, words: tuple[Word, ...] | list[Word]) -> tuple[Word, ...]:
         """Whisper's word times from two hypotheses can overlap by a few tenths of a second: clamp

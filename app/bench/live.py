@@ -14,6 +14,8 @@ measured in the same run on the same audio and the same loaded model.
   event); partial latency likewise for non-empty partials; end-of-phrase latency = the capture time
   of a phrase's speech end (as the VAD heard it) to the phrase fully committed; end-of-utterance
   latency, for every row, the same from the corpus's own utterance ends (app/bench/utterance_ends.py).
+- Sentence breaks: full stops where the offline transcript has none, and its stops a row lacks
+  (app/services/sentence_breaks.py): WER drops punctuation, a dictating user does not.
 - Profile (ours): per model run, milliseconds in features, encoder, decoder and word alignment; per
   step, VAD and the rest (our Python); and model runs per second of speech.
 - CPU use = process CPU seconds / wall seconds during the session (2.0 = both cores of a 2-core
@@ -34,7 +36,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from app.bench.dataset import Utterance, english_set
@@ -54,6 +56,7 @@ from app.commands.common import (
 )
 from app.services.file_jobs import transcribe_file
 from app.services.live_session import LiveSession, median, p95
+from app.services.sentence_breaks import sentence_breaks
 from app.services.units import to_mb
 from app.services.wer import wer
 from audio.decode import decode_to_contract
@@ -133,6 +136,8 @@ class LiveRun:
     utterance_end_p95_s: float | None = None
     runs_per_speech_s: float | None = None
     profile_ms: dict[str, float] | None = None  # per model run: features..alignment; per step: vad, python
+    extra_breaks: int | None = None  # sentence ends the offline transcript lacks (app/services/sentence_breaks.py)
+    missed_breaks: int | None = None  # the offline transcript's sentence ends this one lacks
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,7 @@ def run_live(
     commits: list[CommitSpan] = []
 
     def on_event(event: StreamEvent) -> None:
-        if isinstance(event, Commit) and event.text.strip():
+        if isinstance(event, Commit) and event.has_words:
             commits.append((event.audio_start, event.audio_end, event.latency_s))
 
     reset_peak_rss()
@@ -231,6 +236,12 @@ def run_live(
     )
 
 
+def with_breaks(run: LiveRun, offline_text: str) -> LiveRun:
+    """The run with its sentence breaks counted against the offline transcript's."""
+    breaks = sentence_breaks(offline_text, run.text)
+    return replace(run, extra_breaks=breaks.extra, missed_breaks=breaks.missed)
+
+
 def run_whisper_streaming(module, loaded: LoadedModel, corpus: SessionCorpus, ends: list[float]) -> LiveRun:
     """whisper_streaming itself over the same real-time replay (app/bench/whisper_streaming.py)."""
     reset_peak_rss()
@@ -263,7 +274,7 @@ def run_whisper_streaming(module, loaded: LoadedModel, corpus: SessionCorpus, en
 def _window(
     lo: float, hi: float, commits: list[Commit], runs: list[tuple[float, float]], rss: list[tuple[float, int]]
 ) -> WindowStats:
-    latencies = [c.latency_s for c in commits if lo <= c.audio_end < hi]
+    latencies = [c.latency_s for c in commits if c.has_words and lo <= c.audio_end < hi]
     model = [seconds for at, seconds in runs if lo <= at < hi]
     memory = [value for at, value in rss if lo <= at < hi]
     return WindowStats(
@@ -334,6 +345,8 @@ def render(report: dict, runs: list[LiveRun], long: LongRun | None) -> str:
         ("end of utterance median (s)", "utterance_end_median_s", 2, True),
         ("end of utterance p95 (s)", "utterance_end_p95_s", 2, True),
         ("WER (%)", "wer", 2, False),
+        ("sentence breaks not offline", "extra_breaks", 0, False),
+        ("offline breaks missed", "missed_breaks", 0, False),
         ("CPU use (cores busy)", "cpu_cores", 2, False),
         ("peak RSS (MB)", "peak_rss_mb", 0, False),
         ("model run median (s)", "model_run_median_s", 3, True),
@@ -427,6 +440,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_baseline:
             runs.append(run_live(loaded, corpus, StreamingOptions.whisper_streaming_baseline(), BASELINE, ends))
         runs += [run_live(remote_engine(server), corpus, ours_options, name, ends) for name, server in servers.items()]
+        runs = [with_breaks(r, offline.transcript.text) for r in runs]
         long = None
         if args.long_minutes > 0:
             cycled = cycle_to(utterances, args.long_minutes * 60, args.gap)
@@ -440,6 +454,7 @@ def run(args: argparse.Namespace) -> int:
         f"{corpus.duration_s + args.gap:.1f} s, real time",
         "offline_wer": wer(corpus.reference, offline.transcript.text),
         "offline_processing_s": round(offline.processing_s, 2),
+        "offline_text": offline.transcript.text,
         "options": {
             OURS: asdict(ours_options),
             BASELINE: asdict(StreamingOptions.whisper_streaming_baseline()),

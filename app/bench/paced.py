@@ -23,6 +23,7 @@ import numpy as np
 
 from app.desktop.text_joiner import join_commits
 from app.services.live_session import median, p95
+from app.services.live_transcript import continues_word
 from app.services.wer import wer
 from audio.constants import SAMPLE_RATE
 from audio.contract import PcmAudio
@@ -103,14 +104,18 @@ def paced_replay(
     )
     block = round(BLOCK_S * SAMPLE_RATE)
     texts: list[str] = []
+    continuing: list[int] = []  # commits whose first word goes on from the word before
     commits: list[float] = []
     partials: list[float] = []
 
     def take(events: list[StreamEvent]) -> None:
         for event in events:
             if isinstance(event, Commit):
+                if continues_word(event):
+                    continuing.append(len(texts))
                 texts.append(event.text)
-                commits.append(event.latency_s)
+                if event.has_words:
+                    commits.append(event.latency_s)
             elif isinstance(event, Partial) and event.text:
                 partials.append(event.latency_s)
 
@@ -133,7 +138,7 @@ def paced_replay(
     stats = transcriber.stats
     return PacedRun(
         seed,
-        join_commits(texts),
+        join_commits(texts, continuing),
         stats.model_runs,
         stats.stalls,
         stats.pauses,

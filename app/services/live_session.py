@@ -289,7 +289,7 @@ class LiveSession:
         self._emit(StreamError(text))
 
     def _emit(self, event: StreamEvent) -> None:
-        if isinstance(event, Commit):
+        if isinstance(event, Commit) and event.has_words:
             self._commit_latencies.append(event.latency_s)
         elif isinstance(event, Partial) and event.text:
             self._partial_latencies.append(event.latency_s)

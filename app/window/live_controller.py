@@ -384,7 +384,8 @@ class LiveController:
                     self.output.commit(added.text, added.continues_word)
             else:
                 self._view.set_partial(self.transcript.partial)
-            self._note_latency(event.latency_s)
+            if event.has_words:
+                self._note_latency(event.latency_s)
             self._autosaver.update(self.transcript.pieces, self.transcript.partial, force=True)
             for problem in self._autosaver.errors():
                 self._view.show_live_error(problem)

@@ -3,11 +3,14 @@ and the report table shows both runs, the ratio to the baseline and the long-ses
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from app.bench.dataset import Utterance
-from app.bench.live import BASELINE, OURS, LiveRun, LongRun, WindowStats, cycle_to, render
+from app.bench.live import BASELINE, OURS, LiveRun, LongRun, WindowStats, cycle_to, render, with_breaks
 from app.cli import build_parser
+
+REPORT = {"model": "tiny.en int8 on cpu", "cpu_count": 2, "audio": "15 utterances", "offline_wer": 0.03}
 
 
 def live_run(label: str, median: float, p95: float, wer: float) -> LiveRun:
@@ -54,8 +57,15 @@ def test_report_table_shows_ratio_to_baseline_and_long_windows():
     runs = [live_run(OURS, 1.5, 3.0, 0.04), live_run(BASELINE, 3.0, 6.0, 0.07)]
     window = WindowStats(0.0, 300.0, 100, 1.5, 2.9, 0.6, 430.0)
     long = LongRun(20.0, 0.045, window, WindowStats(900.0, 1201.0, 98, 1.6, 3.0, 0.61, 431.0), 1.5, 450.0)
-    report = {"model": "tiny.en int8 on cpu", "cpu_count": 2, "audio": "15 utterances", "offline_wer": 0.03}
-    table = render(report, runs, long)
+    table = render(REPORT, runs, long)
     assert "commit latency median (s)" in table and "0.50x" in table
     assert "WER gap to offline: +1.00 points" in table
     assert "first 0.0-5.0 min" in table and "last 15.0-20.0 min" in table
+
+
+def test_each_row_counts_the_sentence_breaks_the_offline_transcript_does_not_have():
+    offline = "It was the art of printing which we know. It came late."
+    live = replace(live_run(OURS, 1.0, 2.0, 0.03), text="It was the art of printing. Which we know. It came late")
+    counted = with_breaks(live, offline)
+    assert (counted.extra_breaks, counted.missed_breaks) == (1, 1)
+    assert "sentence breaks not offline" in render(REPORT, [counted], None)

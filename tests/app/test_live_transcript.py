@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.desktop.text_joiner import join_commits
 from app.services.live_transcript import LiveTranscript, build_cues, continues_word
 from inference.results import Segment, Word
 from inference.stream_events import Commit, Partial
@@ -107,3 +108,20 @@ def test_a_new_session_or_inserted_text_is_never_glued_onto():
     transcript.clear()
     assert not transcript.add_commit(_commit("alone", 0.0, 0.3, _words("alone"))).continues_word
     assert transcript.text == "alone"
+
+
+def test_a_held_stop_released_on_its_own_ends_the_piece_before_it():
+    """The engine releases a held full stop as a commit of its own ("." with no leading space) before the next
+    sentence's words: it ends the last piece, so the cues still break after the sentence."""
+    commits = [
+        _commit("the art of printing", 0.0, 1.2, _words(" the", " art", " of", " printing")),
+        _commit(".", 1.2, 1.2, (Word(1.2, 1.2, ".", 0.9),)),
+        _commit("It came late", 2.0, 2.9, _words(" It", " came", " late", start=2.0)),
+    ]
+    transcript = LiveTranscript()
+    added = [transcript.add_commit(c) for c in commits]
+    assert [a.continues_word for a in added] == [False, True, False]
+    assert [p.text for p in transcript.pieces] == ["the art of printing.", "It came late"]
+    assert [c.text for c in build_cues(transcript.pieces)] == ["the art of printing.", "It came late"]
+    typed = join_commits([c.text for c in commits], [i for i, c in enumerate(commits) if continues_word(c)])
+    assert typed == "the art of printing. It came late"

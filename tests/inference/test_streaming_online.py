@@ -216,7 +216,7 @@ def test_a_finished_sentence_ends_its_phrase_at_a_short_pause():
     options = StreamingOptions(step_s=0.3, sentence_pause_s=0.4, finalize_silence_s=0.8)
     transcriber, _ = make(words, options)
     events = feed(transcriber, 0.0, 2.35)  # the last step at 2.3 s: 0.6 s of silence, short of finalize_silence_s
-    assert transcriber.committed_text == spoken_text(words)
+    assert transcriber.committed_text == "hello there my friend"  # its full stop waits for the next word
     assert transcriber.stats.pauses == 1
     last = commits(events)[-1]
     assert transcriber.stats.phrase_latency_s == [pytest.approx(last.emitted_at - (1000.0 + 1.7), abs=1e-3)]
@@ -249,6 +249,91 @@ def test_the_speaker_stopping_gets_one_run_that_hears_the_last_words():
     without, plain = make(words, replace(options, sentence_pause_s=None))
     feed(without, 0.0, 2.05)
     assert plain.calls[-1]["end"] < 1.7
+
+
+def test_the_closing_run_starts_when_the_pause_is_long_enough_not_at_the_next_step():
+    """Once the VAD hears the speaker stop, steps come every 0.1 s: the closing run starts at 0.3 s of silence
+    (2.1 s here), not at the next regular step (2.5 s), which is what a pausing user waits for."""
+    words = script((0.5, "one two three four"), word_s=0.325)  # ends at 1.8 s; the step at 2.0 s hears 0.2 s
+    options = StreamingOptions(step_s=0.5, min_new_speech_s=0.35)  # and runs no model there
+    transcriber, _ = make(words, options)
+    feed(transcriber, 0.0, 2.45)
+    assert transcriber.stats.run_at_s[-1] == pytest.approx(2.1)
+    assert transcriber.stats.stop_polls == 0  # 2.1 s was the first poll; it ran the closing run
+    without, _ = make(words, replace(options, sentence_pause_s=None))  # no closing run, so no polls
+    feed(without, 0.0, 2.45)
+    assert without.stats.run_at_s[-1] == pytest.approx(1.5) and without.stats.stop_polls == 0
+
+
+def test_steps_between_regular_ones_never_run_the_model_on_new_speech():
+    """The polls after a stop only end a phrase or run the closing run: when the speaker goes on, the next
+    model run waits for the regular step, so a short breath does not double the runs."""
+    words = script((0.5, "one two three"), (1.65, "four five six"))  # a 0.25 s breath at 1.4 s
+    options = StreamingOptions(step_s=0.5, min_new_speech_s=0.05)
+    transcriber, _ = make(words, options)
+    feed(transcriber, 0.0, 2.55)
+    stats = transcriber.stats
+    assert stats.stop_polls >= 1  # the poll at 1.6 s heard 0.2 s of silence, the one at 1.7 s speech again
+    assert [round(t, 3) for t in stats.run_at_s] == [1.0, 1.5, 2.0, 2.5]
+
+
+# Whisper ends a buffer that stops at a pause with a full stop, also in mid-sentence.
+MID_SENTENCE = script((0.5, "the art of printing."), (2.5, "which we know"))
+NEW_SENTENCE = script((0.5, "the art of printing."), (2.5, "It came late"))
+
+
+def test_a_full_stop_the_next_word_shows_inside_a_sentence_is_dropped():
+    """The pause commits "the art of printing" with its stop held; the next phrase starts in lower case, so the
+    stop never reaches the transcript (typed, it would read "printing. Which we know")."""
+    transcriber, _ = make(MID_SENTENCE)
+    events = feed(transcriber, 0.0, 2.45) + feed(transcriber, 2.45, 4.5) + transcriber.finish()
+    assert transcriber.stats.pauses >= 1 and transcriber.stats.stops_dropped == 1
+    assert transcriber.committed_text == "the art of printing which we know"
+    assert not any(c.text.endswith(".") for c in commits(events)[:-1])
+
+
+def test_a_full_stop_before_a_capital_comes_with_the_next_words():
+    transcriber, _ = make(NEW_SENTENCE)
+    events = feed(transcriber, 0.0, 4.5) + transcriber.finish()
+    assert transcriber.committed_text == "the art of printing. It came late"
+    texts = [c.text for c in commits(events)]
+    stop = texts.index(".")  # a commit of its own, glued on (no leading space), before the next words
+    assert texts[stop - 1].endswith(" printing") and texts[stop + 1].startswith("It")
+    assert transcriber.stats.stops_dropped == 0
+
+
+def test_the_prompt_keeps_the_stops_the_model_wrote_even_when_the_transcript_drops_them():
+    """Prompted with "printing which" rather than "printing. which", Whisper skipped the first words of the
+    next buffer (JFK, live): the prompt is the model's own text, the transcript the corrected one."""
+    words = script(*[(i * 2.0, f"red{i} green{i} blue{i} yellow{i}.") for i in range(12)])  # 0.8 s pauses
+    transcriber, model = make(words)
+    feed(transcriber, 0.0, 24.0)
+    dropped = [i for i in range(11) if f"yellow{i} red{i + 1}" in transcriber.committed_text]
+    prompts = [c["initial_prompt"] for c in model.calls if c.get("initial_prompt")]
+    assert dropped and transcriber.stats.stops_dropped >= len(dropped)
+    assert any(f"yellow{i}. red{i + 1}" in p for i in dropped for p in prompts)
+
+
+def test_a_held_stop_is_released_after_a_second_of_silence_or_at_the_end():
+    words = script((0.5, "hello there my friend."))  # speech ends at 1.7 s
+    transcriber, _ = make(words)
+    events = feed(transcriber, 0.0, 2.6)
+    assert transcriber.committed_text == "hello there my friend"
+    events += feed(transcriber, 2.6, 3.2)
+    assert transcriber.committed_text == "hello there my friend."
+    stop = commits(events)[-1]
+    assert stop.text == "." and not stop.has_words and stop.emitted_at >= 1000.0 + 1.7 + 1.0
+
+    ended, _ = make(words)
+    feed(ended, 0.0, 2.6)
+    assert [c.text for c in commits(ended.finish())] == ["."]
+
+
+def test_the_whisper_streaming_like_options_hold_no_stops():
+    transcriber, _ = make(MID_SENTENCE, StreamingOptions.whisper_streaming_baseline())
+    feed(transcriber, 0.0, 4.5)
+    transcriber.finish()
+    assert "printing." in transcriber.committed_text and transcriber.stats.stops_held == 0
 
 
 class StopsAtFullStop(ScriptedWhisper):

@@ -599,8 +599,8 @@ class OnlineTranscriber:
     def _commit_events(self, words: tuple[Word, ...] | list[Word]) -> list[StreamEvent]:
         if not words:
             return []
-        words = list(words)
-        self._as_heard.extend(self._monotonic(words))
+        words = list(self._monotonic(words))
+        self._as_heard.extend(words)
         events: list[StreamEvent] = []
         if self._held_stop is not None and continues_sentence(words[0]):
             self._held_stop = None
@@ -609,13 +609,15 @@ class OnlineTranscriber:
         if self.options.hold_stops and self._detector is not None:
             words[-1], self._held_stop = hold_stop(words[-1])
             self.stats.stops_held += self._held_stop is not None
-        words = self._monotonic(words)
         self._committed.extend(words)
         now = self._now()
         self._phrase_committed_at = now
         end = min(words[-1].end, self._buffer.end_s)
         start = min(words[0].start, end)
-        return [*events, Commit(words_text(words), start, end, now, self._latency(end, now), words, self.language)]
+        return [
+            *events,
+            Commit(words_text(words), start, end, now, self._latency(end, now), tuple(words), self.language),
+        ]
 
     def _release_stop(self) -> list[StreamEvent]:
         """The held stop as a commit of its own: the next words start a new sentence, the session ended, or a

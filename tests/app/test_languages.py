@@ -4,6 +4,7 @@ probability in the JSON record and the queue's note, a per-run override, and tra
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -41,22 +42,25 @@ def test_language_is_detected_and_recorded(base_cli, utterance):
 
 
 def test_translate_gives_english_text(base_cli, base_model, utterance):
-    """--task translate turns the Mandarin speech into English text (Latin letters only) naming Guangzhou.
+    """--task translate turns the Mandarin speech into English text (Latin letters only), where the same
+    decode with the task left at transcribe gives Chinese characters.
 
-    base translates this 4 s clip poorly ("Guangzhou city, ... central committee ..."). Through the CLI
-    the engine's temperature fallback may sample, and its random state depends on what this process ran
-    before (seen: "the chinese ministry of foreign affairs, ...", and in a full run just "gern"), so there
-    only what the code controls is checked: the task, the language, some text in Latin letters. The city's
-    name, the one keyword base gives on every setting tried (beam 1 and 5, VAD on and off), and a few words
-    are checked on a greedy decode without the fallback."""
+    base translates this 4 s clip poorly, and not the same way twice: its words depend on the state the
+    process ran in before, on both CPUs CI uses, even on a greedy decode without the temperature fallback
+    (seen: "Guangzhou City, Fadi Chai, Central Committee ..." alone, "the chinese ministry of foreign
+    affairs of the ministry of ..." looping in a full CI run on an Intel Xeon, and just "gern" through the
+    CLI). So what the code controls is checked: the task and language recorded, the task reaching the
+    model (Latin letters against Chinese characters on the same audio and options), a few words."""
     status, out, _ = base_cli("transcribe", str(utterance(MANDARIN).path), "--format", "json", "--task", "translate")
     record = _record(out)
     assert status == 0 and (record["task"], record["language"]) == ("translate", "zh")
     assert record["text"].strip() and record["text"].isascii(), record["text"]
-    greedy = TranscribeOptions(task="translate", temperature=(0.0,))
-    text = transcribe_file(utterance(MANDARIN).path, base_model, greedy).transcript.text.lower()
-    assert text.isascii(), text
-    assert "guangzhou" in text and len(text.split()) >= 3, text
+    path = utterance(MANDARIN).path
+    translated = transcribe_file(path, base_model, TranscribeOptions(task="translate", temperature=(0.0,)))
+    transcribed = transcribe_file(path, base_model, TranscribeOptions(temperature=(0.0,)))
+    text = translated.transcript.text
+    assert text.isascii() and len(re.findall(r"[A-Za-z]{2,}", text)) >= 3, text
+    assert len(re.findall(r"[\u4e00-\u9fff]", transcribed.transcript.text)) >= 3, transcribed.transcript.text
 
 
 def test_language_override_is_used_as_given(base_cli, utterance):

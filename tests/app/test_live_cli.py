@@ -20,6 +20,9 @@ from inference.results import Word
 from inference.stream_events import Commit, Partial, StreamError, Summary
 
 SPEC_KEYS = {"type", "text", "audio_start", "audio_end", "emitted_at", "latency_s"}
+# The converted side of the contract demo against jfk.flac's reference: 0 in most runs, 0.091 seen in a
+# full CI run on an Intel Xeon ("what you are country"); the raw side stays >= 0.8 away from it.
+CONVERTED_WER_MAX = 0.15
 
 
 def test_fast_needs_a_file_to_simulate(capsys):
@@ -169,7 +172,7 @@ def test_contract_demo_flag_adds_the_raw_side_and_keeps_the_real_transcript(caps
     summary = records[-1]
     assert summary["type"] == "summary"
     converted = summary["text"]
-    assert wer(utterance("jfk.flac").reference, converted) < 0.1
+    assert wer(utterance("jfk.flac").reference, converted) < CONVERTED_WER_MAX
     assert wer(converted, " ".join(r["text"] for r in raws)) >= 0.8
 
 
@@ -182,5 +185,7 @@ def test_contract_demo_text_output_marks_the_raw_lines(capsys, utterance):
     raw_lines = [line for line in captured.out.splitlines() if line.startswith("[raw")]
     text_lines = [line for line in captured.out.splitlines() if not line.startswith("[raw")]
     assert raw_lines and "44.1 kHz mono (downmixed, not resampled)" in raw_lines[-1]
-    assert "ask not what your country" in " ".join(text_lines).lower()
+    converted = " ".join(text_lines)
+    assert wer(utterance("jfk.flac").reference, converted) < CONVERTED_WER_MAX
+    assert wer(converted, " ".join(line.split("] ", 1)[1] for line in raw_lines)) >= 0.8
     assert "silent contract break" in captured.err

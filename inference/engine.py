@@ -8,8 +8,10 @@ session can move from one to the other without losing its buffer or its committe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from audio.contract import PcmAudio
 from inference.boundary import run_model
@@ -19,7 +21,16 @@ from inference.options import TranscribeOptions
 from inference.results import Segment
 
 LANGUAGE_CODE_CHARS = 3  # "en", "yue": a code a request can ask for (OpenAI's API replies "english")
-RunFn = Callable[[PcmAudio, TranscribeOptions], tuple[Iterator[Segment], str, float]]
+
+
+class RunFn(Protocol):
+    """Contract audio and options in; segments, language and its probability out. Setting `cancel` makes
+    a call that waits on something outside the process (a server) raise TranscriptionCancelled soon; a
+    local model's run is short and ends by itself."""
+
+    def __call__(
+        self, audio: PcmAudio, options: TranscribeOptions, cancel: threading.Event | None = None
+    ) -> tuple[Iterator[Segment], str, float]: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,9 @@ class Engine:
 def local_engine(loaded: LoadedModel) -> Engine:
     """The loaded model, reached only through the contract boundary."""
 
-    def run(audio: PcmAudio, options: TranscribeOptions) -> tuple[Iterator[Segment], str, float]:
+    def run(
+        audio: PcmAudio, options: TranscribeOptions, cancel: threading.Event | None = None
+    ) -> tuple[Iterator[Segment], str, float]:
         return run_model(loaded, audio, options)
 
     phases = getattr(loaded.model, "phases", None)

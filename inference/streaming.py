@@ -23,6 +23,7 @@ contract audio only.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -187,7 +188,8 @@ class OnlineTranscriber:
     """Feed 16 kHz audio with `insert_audio`; call `process` every step and `finish` at the end.
 
     Both return Partial and Commit events. `detector` replaces the Silero VAD (tests); `clock` the wall
-    clock that capture times and event latencies are measured on (the paced replay's virtual one).
+    clock that capture times and event latencies are measured on (the paced replay's virtual one);
+    `cancel`, when set, ends a run that waits on a server (the session stops at once).
     Not thread-safe: one thread feeds and processes.
     """
 
@@ -197,8 +199,10 @@ class OnlineTranscriber:
         options: StreamingOptions | None = None,
         detector: SpeechDetector | None = None,
         clock: Callable[[], float] = time.time,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.engine = as_engine(engine)
+        self._cancel = cancel  # set: a run waiting on a server raises TranscriptionCancelled
         self._now = clock  # wall time of captures and events (a virtual clock in the paced replay)
         self.options = options or StreamingOptions()
         opts = self.options
@@ -288,17 +292,27 @@ class OnlineTranscriber:
         self.stats.step_s.append(time.perf_counter() - started)
         return events
 
-    def finish(self) -> list[StreamEvent]:
-        """End of input: transcribe what is left and commit all of it."""
+    def finish(self, hear_rest: bool = True) -> list[StreamEvent]:
+        """End of input: transcribe what is left and commit all of it. With `hear_rest=False` (stopped at
+        once) no model runs: the last hypothesis' pending words are committed as they are, but for a last
+        word its run may have heard only in part."""
         events: list[StreamEvent] = []
         buffer = self._buffer
-        speech = self._speech()
         heard_all = self._last_run_end is not None and self._last_run_end >= buffer.end_s - 1e-6
-        if buffer.duration_s > 0 and not heard_all and (self._has_new_speech(speech) or self._hyp.pending):
+        speech = self._speech() if hear_rest else None
+        if (
+            speech is not None
+            and buffer.duration_s > 0
+            and not heard_all
+            and (self._has_new_speech(speech) or self._hyp.pending)
+        ):
             words, _, _ = self._transcribe_checked(speech)
             events += self._commit_events(self._hyp.commit_all(words))
-        else:
+        elif hear_rest:
             events += self._commit_events(self._hyp.commit_all())
+        else:  # a word ending near the last run's end may be cut off: that run did not hear it whole
+            heard_end = (self._last_run_end or 0.0) - COVER_MARGIN_S
+            events += self._commit_events(self._hyp.commit_pending(heard_end))
         self._processed_end = buffer.end_s
         return events + self._release_stop() + self._partial_events()
 
@@ -495,7 +509,7 @@ class OnlineTranscriber:
         if phases is not None:
             phases.take()  # start this run's sums from zero
         started = time.perf_counter()
-        produced, language, _ = self.engine.run(PcmAudio(samples, SAMPLE_RATE, 1), options)
+        produced, language, _ = self.engine.run(PcmAudio(samples, SAMPLE_RATE, 1), options, self._cancel)
         segments = list(produced)
         self.stats.model_s.append(time.perf_counter() - started)
         if phases is not None:

@@ -238,6 +238,15 @@ class HypothesisBuffer:
         self.reset()
         return tuple(chosen)
 
+    def commit_pending(self, until_s: float) -> tuple[Word, ...]:
+        """Commit the pending words up to the first that ends after `until_s` (it may be cut off by the
+        buffer's end: stopped at once, no run will hear it whole); forget the rest."""
+        count = next((i for i, word in enumerate(self.pending) if word.end > until_s), len(self.pending))
+        chosen = self.pending[:count]
+        self._commit(chosen)
+        self.reset()
+        return chosen
+
     def reset(self) -> None:
         """Forget unconfirmed hypotheses (after a pause or a forced cut); the committed end stays."""
         self._history = []

@@ -70,8 +70,8 @@ def verbose_json(text: str = " Hello there, general.", duration: float = 2.0, wo
             {"id": 0, "start": 0.0, "end": duration, "text": text, "avg_logprob": -0.25, "no_speech_prob": 0.01}
         ],
     }
-    if words:
-        pieces = text.split()
+    if words:  # OpenAI's words are bare: no space before them, no punctuation after them
+        pieces = [piece.strip(".,!?;:") for piece in text.split()]
         step = duration / max(1, len(pieces))
         reply["words"] = [{"word": w, "start": i * step, "end": (i + 1) * step} for i, w in enumerate(pieces)]
     return reply

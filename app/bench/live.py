@@ -47,7 +47,6 @@ from app.bench.paced import paced_report, render_paced
 from app.bench.utterance_ends import CommitSpan, speech_ends, utterance_end_latencies
 from app.bench.whisper_streaming import MIN_CHUNK_S, WhisperStreamingMissing, load_module, locate, run_session
 from app.commands.common import (
-    LIVE_SERVER_TIMEOUT_S,
     UserError,
     add_model_args,
     add_server_args,
@@ -65,6 +64,7 @@ from inference.engine import Engine
 from inference.loader import LoadedModel
 from inference.pipeline import pipeline_record
 from inference.remote.engine import remote_engine
+from inference.remote.server import LIVE_TIMEOUT_S
 from inference.stream_events import Commit, Level, StreamEvent
 from inference.streaming import StepStats, StreamingOptions
 
@@ -106,7 +106,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seeds", type=int, default=6, help="schedules for --paced (seeds 1..N)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    add_server_args(parser, timeout_s=LIVE_SERVER_TIMEOUT_S)
+    add_server_args(parser, timeout_s=LIVE_TIMEOUT_S)
     parser.set_defaults(func=run)
 
 

@@ -16,6 +16,7 @@ runs less or on less audio shows it; they compare policies on equal schedules, a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 
@@ -79,8 +80,10 @@ def paced_engine(engine: Engine | LoadedModel, clock: VirtualClock, run_s: float
     """The engine, each run of which costs virtual time on `clock` (events after it are emitted later)."""
     inner = as_engine(engine)
 
-    def run(audio: PcmAudio, options: TranscribeOptions) -> tuple[Iterator[Segment], str, float]:
-        produced, language, probability = inner.run(audio, options)
+    def run(
+        audio: PcmAudio, options: TranscribeOptions, cancel: threading.Event | None = None
+    ) -> tuple[Iterator[Segment], str, float]:
+        produced, language, probability = inner.run(audio, options, cancel)
         segments = list(produced)
         clock.now += run_cost(run_s, audio.samples.size / SAMPLE_RATE, rng.uniform(*JITTER))
         return iter(segments), language, probability

@@ -56,9 +56,6 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-LIVE_SERVER_TIMEOUT_S = 10.0  # seconds a live step waits for a server before the local model takes over
-
-
 def add_server_args(parser: argparse.ArgumentParser, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
     """--server (repeatable), --server-model, --server-timeout, --upload-format, --allow-insecure-key."""
     group = parser.add_argument_group("transcription server (OpenAI-compatible; API key from $" + KEY_ENV + ")")

@@ -2,8 +2,10 @@
 
 Committed text prints as lines; on a terminal the unconfirmed tail is redrawn in place after it.
 `--json` prints one object per partial/commit and a final summary. Ctrl-C stops cleanly: the
-words already spoken are still transcribed and printed. Every run is kept in the dictation
-history as it happens (app/services/history.py; `whisperdesk history`).
+words already spoken are still transcribed and printed. A second Ctrl-C stops at once (a slow or
+stalled server is not waited for): the words heard so far are printed, later audio is not
+transcribed. Every run is kept in the dictation history as it happens (app/services/history.py;
+`whisperdesk history`).
 
 `--server URL` runs the same streaming policy on an OpenAI-compatible server (each step's buffer
 goes up as contract audio). When the server fails, the session says so in one line and goes on
@@ -21,7 +23,6 @@ import threading
 from typing import TextIO
 
 from app.commands.common import (
-    LIVE_SERVER_TIMEOUT_S,
     UserError,
     add_model_args,
     add_server_args,
@@ -45,6 +46,7 @@ from audio.sources import AudioSource
 from inference.engine import Engine, local_engine
 from inference.options import vocabulary_hotwords
 from inference.remote.engine import remote_engine
+from inference.remote.server import LIVE_TIMEOUT_S
 from inference.results import SENTENCE_END
 from inference.stream_events import Commit, EngineChanged, Partial, StreamError, StreamEvent, Summary
 from inference.streaming import StreamingOptions
@@ -57,7 +59,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "live",
         help="live dictation from a microphone (or a file replayed as one)",
-        description="Transcribe speech as it is spoken. Ctrl-C stops and prints the last words.",
+        description=(
+            "Transcribe speech as it is spoken. Ctrl-C stops and prints the last words; "
+            "a second Ctrl-C stops at once, without the last pass."
+        ),
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
@@ -87,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="how the raw side breaks the contract (default: native samples passed as 16 kHz mono)",
     )
     add_model_args(parser)
-    add_server_args(parser, timeout_s=LIVE_SERVER_TIMEOUT_S)
+    add_server_args(parser, timeout_s=LIVE_TIMEOUT_S)
     parser.add_argument(
         "--on-server-error",
         choices=("local", "stop"),
@@ -300,6 +305,9 @@ def warn(message: str) -> None:
     print(f"whisperdesk: warning: {message}", file=sys.stderr)
 
 
+CANCELLED = "stopped at once: the words heard so far are kept; audio after the last model run was not transcribed"
+
+
 def run(args: argparse.Namespace) -> int:
     options = streaming_options(args)
     source = open_source(args)  # before the model: a bad device or file fails fast
@@ -330,9 +338,15 @@ def run(args: argparse.Namespace) -> int:
         source, engine, options, on_event=on_event, on_block=raw.feed if raw else None, fallback=fallback
     )
 
+    interrupts = [0]
+
     def on_interrupt(signum: int, frame: object) -> None:
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops at once
-        session.stop()
+        interrupts[0] += 1
+        if interrupts[0] == 1:
+            session.stop()
+        else:  # the second: without the last pass; a third ends the process (KeyboardInterrupt)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            session.cancel()
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
@@ -348,6 +362,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in saver.errors():
             print(f"whisperdesk: warning: history: {problem}", file=sys.stderr)
     sys.stdout.flush()
+    if session.cancelled:
+        print(f"whisperdesk: {CANCELLED}", file=sys.stderr)
     if summary.error:
         return 1
     if engine.multilingual and args.language is None and summary.language and not args.json:

@@ -27,7 +27,8 @@ from audio.devices import InputDevice
 
 START_TEXT = "●  Start dictation"
 STOP_TEXT = "■  Stop"
-BUTTON_TEXT = {IDLE: START_TEXT, STARTING: "Starting…  (click to cancel)", RUNNING: STOP_TEXT, STOPPING: "Stopping…"}
+STOPPING_TEXT = "Stopping…  (click to stop now)"  # the last pass runs; a click skips it (a stalled server)
+BUTTON_TEXT = {IDLE: START_TEXT, STARTING: "Starting…  (click to cancel)", RUNNING: STOP_TEXT, STOPPING: STOPPING_TEXT}
 START_STYLE = "QPushButton { font-weight: 600; padding: 6px 16px; }"
 STOP_STYLE = "QPushButton { font-weight: 600; padding: 6px 16px; color: #b3261e; }"
 
@@ -42,6 +43,7 @@ class LivePanel(QWidget):
     """Live dictation widgets; knows nothing of sessions or models."""
 
     start_stop_requested = Signal()
+    stop_now_requested = Signal()  # the button pressed while stopping
     device_chosen = Signal(str)
     refresh_requested = Signal()
     copy_requested = Signal()
@@ -72,7 +74,7 @@ class LivePanel(QWidget):
         self.start_button.setToolTip("Start or stop dictation (Ctrl+R)")
         self.start_button.setMinimumWidth(170)
         self.start_button.setStyleSheet(START_STYLE)
-        self.start_button.clicked.connect(self.start_stop_requested)
+        self.start_button.clicked.connect(self._button_clicked)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Input:"))
@@ -203,8 +205,11 @@ class LivePanel(QWidget):
         state = self.state
         self.start_button.setText(BUTTON_TEXT[state])
         self.start_button.setStyleSheet(STOP_STYLE if state in (RUNNING, STARTING) else START_STYLE)
-        self.start_button.setEnabled(state != STOPPING and (self._has_devices or state != IDLE))
+        self.start_button.setEnabled(self._has_devices or state != IDLE)
         self.device_combo.setEnabled(self._has_devices and state == IDLE)
+
+    def _button_clicked(self) -> None:
+        (self.stop_now_requested if self.state == STOPPING else self.start_stop_requested).emit()
 
     def _device_changed(self, index: int) -> None:
         name = self.device_combo.itemData(index)

@@ -80,6 +80,7 @@ EXPORT_FILTERS = {
     "json": "JSON with timings (*.json)",
 }
 MEDIA_FILTER = f"Audio and video ({' '.join(f'*{s}' for s in sorted(MEDIA_SUFFIXES))});;All files (*)"
+LAST_PASS_WAIT_S = 3.0  # seconds the live session's last pass may take when the window closes
 SHUTDOWN_WAIT_S = 10.0  # seconds to let running work stop when the window closes
 DEMO_DOCK_SHARE = 0.55  # share of the window's width the contract demo takes when it opens...
 DEMO_DOCK_PX = 1080  # ...or more, up to the width that shows its spectrogram unscrolled,
@@ -347,6 +348,7 @@ class MainWindow(QMainWindow):
     def _connect_views(self) -> None:
         live = self.live_panel
         live.start_stop_requested.connect(self.live.toggle)
+        live.stop_now_requested.connect(self.live.stop_now)
         live.device_chosen.connect(self.choose_device)
         live.refresh_requested.connect(self.live.refresh_devices)
         live.copy_requested.connect(self.copy_live_text)
@@ -604,6 +606,8 @@ class MainWindow(QMainWindow):
         self.live.stop()
         self.files.cancel_all()
         self.contract_demo.shutdown()
+        if not self.runner.wait_all(LAST_PASS_WAIT_S):
+            self.live.stop_now()  # a last pass still running after this (a stalled server) is dropped
         self.runner.wait_all(SHUTDOWN_WAIT_S)
         self.live.shutdown()
         self.dictation_output.close()

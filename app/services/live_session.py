@@ -3,7 +3,7 @@
 The CLI (`whisperdesk live`), the window and the benchmarks all run this class; only the
 source differs (a microphone, or a file replayed in real time or as fast as possible), and the
 engine (the local model, or a server). `run()` blocks its thread and calls `on_event` from it;
-`stop()` may be called from any thread.
+`stop()` and `cancel()` may be called from any thread.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from audio.constants import DTYPE
 from audio.errors import AudioError, first_line
 from audio.sources import AudioSource, CapturedBlock, ContractStream, is_realtime, level_dbfs
 from inference.engine import Engine
+from inference.errors import TranscriptionCancelled
 from inference.loader import LoadedModel
 from inference.remote.server import ServerError
 from inference.stream_events import Commit, EngineChanged, Level, Partial, StreamError, StreamEvent, Summary
@@ -67,6 +68,9 @@ class LiveSession:
     A server that fails (ServerError) is replaced by `fallback()` when given, announced with
     EngineChanged, and the session goes on with its buffer and commits; without a fallback the
     session ends with a StreamError, keeping what was committed.
+    `stop()` lets the last pass hear the words still pending; `cancel()` (a second Ctrl-C, Stop pressed
+    while stopping, the window closing) ends now: a request waiting on a server is dropped, no model runs
+    again, and the last hypothesis' pending words are committed as they are.
     `record_contract_audio=True` keeps every 16 kHz sample fed to the transcriber
     (`contract_audio`), so tests can compare it with the file path bit for bit.
     """
@@ -86,7 +90,8 @@ class LiveSession:
         self.options = options or StreamingOptions()
         self.on_event = on_event
         self.on_block = on_block  # sees each native block (the contract demo's raw side); must not block
-        self.transcriber = OnlineTranscriber(engine, self.options, detector=detector)
+        self._cancel = threading.Event()
+        self.transcriber = OnlineTranscriber(engine, self.options, detector=detector, cancel=self._cancel)
         self._fallback = fallback
         self._engine_down = False  # the engine failed with no fallback: nothing more can be transcribed
         self._stream = ContractStream(source.sample_rate, source.channels)
@@ -133,6 +138,15 @@ class LiveSession:
         self._stop.set()
         self.source.close()
         self._queue.put(_STOP)
+
+    def cancel(self) -> None:
+        """End the session now, without the last pass (any thread): what was heard so far is committed."""
+        self._cancel.set()
+        self.stop()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     def run(self) -> Summary:
         """Transcribe until the source ends or `stop()`; returns (and emits) the Summary."""
@@ -234,7 +248,7 @@ class LiveSession:
     # -- transcriber side -----------------------------------------------------------------------
 
     def _step_if_ready(self) -> None:
-        if not self._engine_down and self.transcriber.ready():
+        if not self._engine_down and not self._cancel.is_set() and self.transcriber.ready():
             self._transcribe(self.transcriber.process)
 
     def _transcribe(self, step: Callable[[], list[StreamEvent]]) -> bool:
@@ -242,6 +256,8 @@ class LiveSession:
         started = time.perf_counter()
         try:
             events = step()
+        except TranscriptionCancelled:
+            return True  # cancel(): the run loop and _finish() see it
         except ServerError as exc:
             self._engine_failed(exc)
             return False
@@ -270,13 +286,16 @@ class LiveSession:
         self.stop()
 
     def _finish(self) -> None:
-        try:
-            tail = self._stream.flush()
-            self._insert(tail.samples, tail.captured_at)
-        except AudioError as exc:
-            self._fail(exc)
-        if not self._engine_down and not self._transcribe(self.transcriber.finish) and not self._engine_down:
-            self._transcribe(self.transcriber.finish)  # the fallback engine took over: hear the last words
+        if not self._cancel.is_set():
+            try:
+                tail = self._stream.flush()
+                self._insert(tail.samples, tail.captured_at)
+            except AudioError as exc:
+                self._fail(exc)
+            if not self._engine_down and not self._transcribe(self.transcriber.finish) and not self._engine_down:
+                self._transcribe(self.transcriber.finish)  # the fallback engine took over: hear the last words
+        if self._cancel.is_set():  # before the last pass or during it: commit what was heard, run nothing
+            self._transcribe(lambda: self.transcriber.finish(hear_rest=False))
 
     def _fail(self, exc: BaseException) -> None:
         text = first_line(exc)

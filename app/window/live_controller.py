@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -36,6 +36,7 @@ from inference.engine import Engine
 from inference.loader import LoadedModel
 from inference.pipeline import pipeline_record
 from inference.remote.engine import remote_engine
+from inference.remote.server import LIVE_TIMEOUT_S
 from inference.stream_events import Commit, EngineChanged, Level, Partial, StreamError, Summary
 from inference.streaming import StreamingOptions
 
@@ -50,6 +51,8 @@ class Session(Protocol):
     def run(self) -> Summary: ...
 
     def stop(self) -> None: ...
+
+    def cancel(self) -> None: ...
 
     @property
     def metrics(self) -> SessionMetrics: ...
@@ -143,6 +146,13 @@ class _SessionSlot:
             session = self._session
         if session is not None:
             session.stop()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.stopped = True
+            session = self._session
+        if session is not None:
+            session.cancel()
 
 
 class LiveController:
@@ -255,6 +265,14 @@ class LiveController:
             self._set_state(STOPPING)
             self._slot.stop()
 
+    def stop_now(self) -> None:
+        """Stop without waiting for the last pass (a slow or stalled server, the window closing): the words
+        heard so far are committed as they are; audio after the last model run is not transcribed."""
+        if self.state in (STARTING, RUNNING):
+            self.stop()
+        if self.state == STOPPING and self._slot is not None:
+            self._slot.cancel()
+
     def _start(self, make_source: Callable[[], AudioSource], label: str) -> None:
         if self.state != IDLE:
             return
@@ -323,7 +341,8 @@ class LiveController:
             return loaded, None
         if server is None:
             return loaded, None
-        return remote_engine(server, multilingual=loaded.info.multilingual), lambda: loaded
+        live = replace(server, timeout_s=min(server.timeout_s, LIVE_TIMEOUT_S))  # a stalled server: go local soon
+        return remote_engine(live, multilingual=loaded.info.multilingual), lambda: loaded
 
     def _ended(self, summary: Summary | None) -> None:
         if summary is not None:

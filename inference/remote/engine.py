@@ -11,6 +11,7 @@ commits still work, and the times are only as good as the segment's.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -47,8 +48,10 @@ def remote_engine(server: RemoteServer, multilingual: bool | None = None) -> Eng
     if multilingual is None:
         multilingual = not server.model.lower().endswith(ENGLISH_ONLY_SUFFIX)
 
-    def run(audio: PcmAudio, options: TranscribeOptions) -> tuple[Iterator[Segment], str, float]:
-        segments, language, probability = run_server(server, audio, options)
+    def run(
+        audio: PcmAudio, options: TranscribeOptions, cancel: threading.Event | None = None
+    ) -> tuple[Iterator[Segment], str, float]:
+        segments, language, probability = run_server(server, audio, options, cancel)
         return (spread_words(s) for s in segments), language, probability
 
     return Engine(f"server {server.display} ({server.model})", multilingual, run, remote=True)

@@ -5,6 +5,9 @@ words: OpenAI puts them in a top-level `words` list, faster-whisper servers (spe
 each segment. A server that only answers `{"text": ...}` gives one segment over the whole audio.
 OpenAI's words carry no probability; such a word gets its segment's mean token probability
 (exp of `avg_logprob`), or 0.0 when the segment has none either: never a made-up certainty.
+OpenAI's words also come bare ("Ask", "you"): they get back the space before them and the punctuation
+after them from the segment's text (" Ask", " you."), as Whisper writes its words, so words joined
+into a live transcript read as the text does.
 """
 
 from __future__ import annotations
@@ -50,6 +53,31 @@ def _word(item: object, fallback_probability: float) -> Word:
     return Word(start, max(start, end), str(text), probability)
 
 
+def _surface(words: list[Word], text: str) -> list[Word]:
+    """Bare words as Whisper writes them: each with the text's gap before it and the punctuation after it.
+    Words that already carry their spaces are kept; a word the text does not hold (in that order) gets a
+    space."""
+    if not words or any(w.text[:1].isspace() for w in words):
+        return words
+    out, at = [], 0
+    for word in words:
+        found = text.find(word.text, at) if word.text else -1
+        if found < 0 or text[at:found].strip(_OPENING):
+            out.append(Word(word.start, word.end, f" {word.text.strip()}", word.probability))
+            continue
+        end = found + len(word.text)
+        while end < len(text) and not text[end].isspace() and not text[end].isalnum():
+            end += 1
+        gap = text[at:found]
+        lead = f" {gap.strip()}" if gap or at == 0 else ""  # words the text writes together (Chinese) stay so
+        out.append(Word(word.start, word.end, lead + text[found:end], word.probability))
+        at = end
+    return out
+
+
+_OPENING = " \t\n\"'“‘(¿¡«["  # what may stand between two words besides spaces: opening quotes and brackets
+
+
 def _inside(word: Word, low: float, high: float) -> Word:
     """A word clamped into its segment, as the local engine's words are."""
     start = min(max(word.start, low), high)
@@ -74,7 +102,7 @@ def _segment(item: object, words: Sequence[object]) -> Segment:
         start=start,
         end=end,
         text=item["text"],
-        words=tuple(_inside(_word(w, fallback), start, end) for w in own),
+        words=tuple(_surface([_inside(_word(w, fallback), start, end) for w in own], item["text"])),
         avg_logprob=_optional_number(item, "avg_logprob"),
         no_speech_prob=_optional_number(item, "no_speech_prob"),
         compression_ratio=_optional_number(item, "compression_ratio"),

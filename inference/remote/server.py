@@ -16,6 +16,7 @@ from inference.remote.upload import UPLOAD_FORMATS
 
 DEFAULT_MODEL = "whisper-1"  # what OpenAI's API and most compatible servers call their default
 DEFAULT_TIMEOUT_S = 300.0  # seconds without a byte from the server before it counts as not answering
+LIVE_TIMEOUT_S = 10.0  # a live step waits this long at most: then the local model takes over (or the session ends)
 KEY_ENV = "WHISPERDESK_API_KEY"  # the environment variable the CLI reads the key from
 
 

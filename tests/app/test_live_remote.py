@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 import numpy as np
+import pytest
 
 from app.services.autosave import Autosaver
 from app.services.history import HistoryStore
@@ -30,14 +35,17 @@ from inference.remote.engine import remote_engine, spread_words
 from inference.remote.server import RemoteServer
 from inference.results import Segment, Word
 from inference.stream_events import Commit, EngineChanged, StreamError, StreamEvent
-from inference.streaming import StreamingOptions
+from inference.streaming import COVER_MARGIN_S, StreamingOptions
 from tests.app.fakes import RecordingView
 from tests.app.test_live_controller import MIC
 from tests.app.test_live_session import WORDS, ScriptedSource
 from tests.inference.streaming_fakes import ScriptedWhisper, fake_loaded, scripted_detector, spoken_text
-from tests.remote_http import Answer, Request, json_answer, refused_url, scripted_server
+from tests.remote_http import Answer, Request, json_answer, refused_url, scripted_server, verbose_json
 
 OPTIONS = StreamingOptions(step_s=0.5)
+STALL_FROM = 5  # the request from which a stalling server stops answering (until released)
+ANSWER_S = 20.0  # the longest wait for a loopback answer on a busy 2-core machine
+STOP_NOW_S = 1.0  # stop now drops a waiting request within CANCEL_POLL_S (0.1 s); a loaded machine, a margin
 
 
 def answer_as(model: ScriptedWhisper, fail_from: int | None = None, words: bool = True):
@@ -227,3 +235,130 @@ def test_unusable_server_settings_dictate_on_this_computer(tmp_path):
     shown = [message for (message,) in view.of("show_live_error") if message]  # "" clears the line
     assert shown == ["Dictating on this computer: no server URL is set: enter one in Settings"]
     assert controller.transcript.text == spoken_text(WORDS)
+
+
+def stalling(script, release: threading.Event, stall_from: int = STALL_FROM):
+    """`script` until request `stall_from`; from then on each request waits for `release` (at most 60 s)."""
+
+    def stalled(request: Request, number: int) -> Answer:
+        if number >= stall_from:
+            release.wait(60)
+        return script(request, number)
+
+    return stalled
+
+
+def wait_for(condition, timeout_s: float = ANSWER_S) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("stall_from", [3, 6])  # mid-word at the buffer's end: "phrase is shzz", "and hezz cozz"
+def test_stop_now_drops_a_stalled_request_and_commits_what_was_heard(stall_from: int):
+    """A server stops answering mid-session. stop() waits for that request (the last words matter);
+    cancel() ends the session within STOP_NOW_S: no request after it, no error, and the words still
+    pending from the last answered hypothesis are committed as they were heard, but for the word that
+    hypothesis' buffer end cut off."""
+    release = threading.Event()
+    with scripted_server(stalling(answer_as(ScriptedWhisper(WORDS)), release, stall_from)) as server:
+        events: list[StreamEvent] = []
+        session = LiveSession(
+            ScriptedSource(8.0, realtime=False),
+            remote_engine(RemoteServer(server.url)),
+            OPTIONS,
+            on_event=events.append,
+            detector=scripted_detector(WORDS),
+        )
+        thread = threading.Thread(target=session.run, daemon=True)
+        thread.start()
+        wait_for(lambda: len(server.requests) > stall_from)
+        session.stop()
+        thread.join(0.5)
+        assert thread.is_alive(), "stop() alone waits for the request in flight"
+        before = session.committed_text
+        pending = session.transcriber._hyp.pending  # the last answered hypothesis' uncommitted words
+        started = time.monotonic()
+        session.cancel()
+        thread.join(STOP_NOW_S * 5)
+        took = time.monotonic() - started
+        release.set()
+    assert not thread.is_alive() and took < STOP_NOW_S, took
+    assert session.cancelled and session.error is None
+    assert not any(isinstance(e, StreamError) for e in events)
+    assert len(server.requests) == stall_from + 1  # nothing was sent after the stalled request
+    run_end = session.transcriber._last_run_end
+    heard = [w for w in pending if w.end <= run_end - COVER_MARGIN_S]  # not a word the buffer's end cut off
+    assert heard and len(heard) < len(pending), "the scenario: whole words pending, and a cut one"
+    assert session.committed_text == " ".join([before, *(w.text.strip() for w in heard)]).strip()
+    assert spoken_text(WORDS).startswith(session.committed_text) and session.committed_text != spoken_text(WORDS)
+
+
+def test_the_window_goes_local_when_a_server_stalls_past_the_live_deadline(tmp_path, monkeypatch):
+    """The window's server keeps its 300 s file time-out, but a live step waits LIVE_TIMEOUT_S at most
+    (1 s here): a stalled server hands over to the local model, said in one line, every word once."""
+    monkeypatch.setattr("app.window.live_controller.LIVE_TIMEOUT_S", 1.0)
+    local = ScriptedWhisper(WORDS)
+    loaded = fake_loaded(local)
+    release = threading.Event()
+
+    def session(source, engine, options, on_event, **extra):
+        return LiveSession(source, engine, OPTIONS, on_event=on_event, detector=scripted_detector(WORDS), **extra)
+
+    with scripted_server(stalling(answer_as(ScriptedWhisper(WORDS)), release)) as server:
+        view, runner = RecordingView(LiveView), InlineRunner()
+        manager = ModelManager(lambda name, **kw: loaded)
+        models = ModelController(manager, runner, RecordingView(ModelView), ModelSpec("tiny.en", "cpu", "int8"))
+        backends = LiveBackends(lambda: [MIC], lambda index: ScriptedSource(8.0, realtime=False), session=session)
+        controller = LiveController(
+            view, models, runner, Autosaver(tmp_path), AppSettings, backends, server=lambda: RemoteServer(server.url)
+        )
+        controller.refresh_devices()
+        started = time.monotonic()
+        controller.toggle()
+        took = time.monotonic() - started
+        release.set()
+    assert RemoteServer(server.url).timeout_s == 300.0  # files still wait as long as they need
+    errors = [message for (message,) in view.of("show_live_error") if message]
+    assert len(errors) == 1 and "no answer within 1 s" in errors[0] and "going on with scripted" in errors[0]
+    assert len(server.requests) == STALL_FROM + 1 and local.calls
+    assert controller.transcript.text == spoken_text(WORDS)
+    assert took < ANSWER_S
+
+
+def test_live_cli_second_ctrl_c_stops_at_once_on_a_stalled_server(utterance, tmp_path):
+    """`live --server`: the first Ctrl-C waits for the step in flight; the second ends the process at once
+    (no wait for the server's time-out), printing the words heard, the summary and one line saying so."""
+    release = threading.Event()
+    reply = json_answer(verbose_json(" Ask not what your country can do for you.", 2.0))
+    with scripted_server(stalling(lambda request, number: reply, release, stall_from=3)) as server:
+        command = [sys.executable, "-m", "app", "live", "--json", "--server", server.url, "--on-server-error", "stop"]
+        command += ["--simulate", str(utterance("jfk.flac").path)]  # in real time, as a microphone
+        env = {**os.environ, "WHISPERDESK_DATA_DIR": str(tmp_path)}  # its dictation history goes here
+        process = None
+        try:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            wait_for(lambda: len(server.requests) > 3)
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.5)
+            assert process.poll() is None, "the first Ctrl-C waits for the step in flight"
+            started = time.monotonic()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=ANSWER_S)
+            took = time.monotonic() - started
+        finally:
+            release.set()
+            if process is not None and process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, err
+    assert took < 5.0, took  # the live deadline (10 s) did not pass: the second Ctrl-C ended it
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines == [
+        "whisperdesk: stopped at once: the words heard so far are kept; "
+        "audio after the last model run was not transcribed"
+    ], lines
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records[-1]["type"] == "summary" and "ask not what your country" in records[-1]["text"].lower()
+    assert len(server.requests) == 4

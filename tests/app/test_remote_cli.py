@@ -77,7 +77,7 @@ def test_json_record_names_the_server_and_the_upload_is_contract_audio(run, utte
     assert not LOCAL_ONLY & record.keys()
     assert {"file", "text", "segments", "language", "duration_s", "processing_s", "rtf", "input"} <= record.keys()
     assert record["input"]["sample_rate"] == 44100 and record["input"]["channels"] == 2
-    assert record["text"] == "11 seconds." and record["segments"][0]["words"][0]["text"] == "11"
+    assert record["text"] == "11 seconds." and record["segments"][0]["words"][0]["text"] == " 11"  # as local words
     (request,) = server.requests
     samples, rate, channels, _ = request.decoded()
     assert (rate, channels) == (SAMPLE_RATE, 1) and abs(samples.size / SAMPLE_RATE - 11.0) < 0.01

@@ -13,6 +13,7 @@ from audio.constants import SAMPLE_RATE
 from audio.contract import ContractError, PcmAudio
 from inference.options import TranscribeOptions
 from inference.remote.client import check_connection, run_server
+from inference.remote.reply import parse_reply
 from inference.remote.server import RemoteServer, ServerError
 from inference.remote.upload import to_int16
 from tests.remote_http import Answer, json_answer, refused_url, scripted_server, silent_server, verbose_json
@@ -51,7 +52,7 @@ def test_request_carries_contract_flac_the_form_and_the_key():
     assert language == "en" and probability == 1.0
     (segment,) = segments
     assert segment.text == " Hello there, general." and (segment.start, segment.end) == (0.0, 2.5)
-    assert [w.text for w in segment.words] == ["Hello", "there,", "general."]
+    assert [w.text for w in segment.words] == [" Hello", " there,", " general."]  # as Whisper writes them
     assert all(0 <= w.start <= w.end <= 2.5 for w in segment.words)
     assert all(w.probability == pytest.approx(math.exp(-0.25)) for w in segment.words)
 
@@ -89,6 +90,25 @@ def test_words_inside_segments_and_text_only_replies():
     assert one.words[0].end == 1.0  # clamped into its segment, as local words are
     assert (one.words[0].probability, two.words[0].probability) == (0.9, 0.8)
     assert [(s.start, s.end, s.text, s.words) for s in second] == [(0.0, 3.0, " Just text.", ())]
+
+
+@pytest.mark.parametrize(
+    ("text", "bare", "written"),
+    [
+        (" Ask not, what?", "Ask not what", [" Ask", " not,", " what?"]),
+        ("¿Qué tal? «Bien».", "Qué tal Bien", [" ¿Qué", " tal?", " «Bien»."]),
+        ("你好世界。", "你好 世界", [" 你好", "世界。"]),  # written together in the text: no space between
+        (" Hi, Bob.", "Hi Rob", [" Hi,", " Rob"]),  # a word the text does not hold gets a space
+    ],
+)
+def test_bare_words_get_their_spaces_and_punctuation_from_the_text(text, bare, written):
+    """OpenAI's top-level words come without the space before them and the punctuation after them;
+    joined into a live transcript they would read "Asknotwhat". They get both back from the text."""
+    words = [{"word": w, "start": i * 0.5, "end": i * 0.5 + 0.4} for i, w in enumerate(bare.split())]
+    body = json.dumps({"segments": [{"start": 0.0, "end": 3.0, "text": text}], "words": words}).encode()
+    (segment,) = parse_reply(body, 3.0).segments
+    assert [w.text for w in segment.words] == written
+    assert [(w.start, w.end) for w in segment.words] == [(w["start"], w["end"]) for w in words]
 
 
 def test_audio_that_breaks_the_contract_is_never_sent():

@@ -9,7 +9,9 @@ or change the keys in a dialog); then Activated / Deactivated arrive on every pr
 jeepney's threaded router reads the bus on its own thread; this module's thread turns the signals into
 `on_press` / `on_release` (on that thread, as GlobalHotkey does). Where the portal or its GlobalShortcuts
 interface is missing, `start()` raises HotkeyUnavailable with one line pointing at `whisperdesk dictate
-toggle`, which the desktop's own shortcut settings can run instead.
+toggle`, which the desktop's own shortcut settings can run instead. A portal that exits or restarts takes
+our session with it (the bus says so with NameOwnerChanged): the shortcut is bound again on the next
+portal, and while there is none the user is told in one line.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, Properties, message_bus, new_method_call
+from jeepney.io.common import RouterClosed
 from jeepney.io.threading import DBusConnection, DBusRouter, Proxy, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse
 
@@ -41,6 +44,7 @@ PORTAL_TIMEOUT_S = 5.0  # seconds the portal may take to answer a call or a requ
 FALLBACK_HELP = "bind `whisperdesk dictate toggle` in your desktop's keyboard shortcut settings instead"
 # X modifier masks (app/desktop/hotkey.py) -> the shortcuts spec's xkbcommon modifier names, in its order.
 TRIGGER_MODIFIERS = {"ControlMask": "CTRL", "Mod1Mask": "ALT", "ShiftMask": "SHIFT", "Mod4Mask": "LOGO"}
+GONE = "the desktop portal went away, and the shortcut with it (it is bound again when the portal is back)"
 NO_SERVICE_ERRORS = ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner")
 
 
@@ -87,7 +91,9 @@ class PortalShortcut:
     `start()` registers, creates the session and asks for the binding, raising HotkeyUnavailable with one
     line when there is no portal (or no GlobalShortcuts in it); the binding's answer comes later (the
     desktop may ask the user first): `bound` is set once the desktop agreed, and a refusal goes to
-    `on_problem`. `stop()` closes the session and the connection.
+    `on_problem`. When the portal goes away the shortcut is released (hold mode), bound again on the next
+    portal, and `on_problem` gets GONE while none is there, then "" once it is bound again.
+    `stop()` closes the session and the connection.
     """
 
     def __init__(
@@ -110,7 +116,10 @@ class PortalShortcut:
         self._conn: DBusConnection | None = None
         self._router: DBusRouter | None = None
         self._inbox: queue.Queue[Message | _BusLost | None] = queue.Queue()  # Responses and shortcut signals, in order
-        self._filters: list[Any] = []
+        self._filters: list[Any] = []  # the bus's NameOwnerChanged for the portal's name
+        self._portal_rules: list[tuple[MatchRule, Any]] = []  # the signals of the portal now bound with
+        self._owner = ""  # the portal's unique bus name while our session lives on it
+        self._lost = False  # the portal went away and no other one has bound the shortcut yet
         self._thread: threading.Thread | None = None
         self._session = ""
         self._bind_request = ""
@@ -143,7 +152,22 @@ class PortalShortcut:
         self._thread.start()
 
     def _set_up(self, router: DBusRouter) -> None:
+        moved = MatchRule(
+            type="signal",
+            sender=message_bus.bus_name,
+            interface=message_bus.interface,
+            member="NameOwnerChanged",
+            path=message_bus.object_path,
+        )
+        moved.add_arg_condition(0, PORTAL_NAME)
+        self._filters.append(router.filter(moved, queue=self._inbox))
+        self._bus_call(router, "AddMatch", moved)
+        self._bind(router)
+
+    def _bind(self, router: DBusRouter) -> None:
+        """Find the portal, subscribe to its signals, create a session and ask for the shortcut."""
         owner = self._find_portal(router)
+        self._forget_portal(router)
         for interface, member in (
             (REQUEST_INTERFACE, "Response"),
             (SHORTCUTS_INTERFACE, "Activated"),
@@ -151,8 +175,9 @@ class PortalShortcut:
             (SESSION_INTERFACE, "Closed"),
         ):  # subscribed before the calls, so no Response can come first and be missed
             rule = MatchRule(type="signal", sender=owner, interface=interface, member=member)
-            self._filters.append(router.filter(rule, queue=self._inbox))
+            self._portal_rules.append((rule, router.filter(rule, queue=self._inbox)))
             self._bus_call(router, "AddMatch", rule)
+        self._owner = owner
         sender = _sender_part(router.unique_name)
         self._session = self._create_session(router, sender)
         shortcut = (SHORTCUT_ID, {"description": ("s", self.description), "preferred_trigger": ("s", self.trigger)})
@@ -260,6 +285,30 @@ class PortalShortcut:
                     self._on_release()
             elif member == "Closed" and path == self._session:
                 self._on_problem(f"the desktop closed the shortcut's portal session: {FALLBACK_HELP}")
+            elif member == "NameOwnerChanged" and message.body[0] == PORTAL_NAME:
+                self._portal_moved(str(message.body[1]), str(message.body[2]))
+
+    def _portal_moved(self, old: str, new: str) -> None:
+        """The portal's name changed hands. Ours exited (or restarted): release, then bind on the next one
+        (a restart, or the bus starting it again on our call); said in one line while there is none."""
+        router = self._router
+        gone = bool(old) and old == self._owner
+        if gone:
+            self._owner, self._session, self._bind_request = "", "", ""
+            self.bound.clear()
+            if self.pressed:  # held in hold mode: no Deactivated will come
+                self.pressed = False
+                self._on_release()
+        if router is None or self._owner or not (gone or (self._lost and new)):
+            return
+        try:
+            self._bind(router)
+        except (RouterClosed, OSError, EOFError):
+            return  # the bus itself went away: the _BusLost after this says so
+        except (HotkeyUnavailable, DBusErrorResponse, TimeoutError):
+            if not self._lost:
+                self._lost = True
+                self._on_problem(f"{GONE}: {FALLBACK_HELP}")
 
     def _bound(self, code: int, results: dict[str, tuple[str, Any]]) -> None:
         shortcuts = dict(results).get("shortcuts", ("a(sa{sv})", []))[1]
@@ -270,6 +319,9 @@ class PortalShortcut:
             return
         self.trigger_description = str(ours[0].get("trigger_description", ("s", ""))[1])
         self.bound.set()
+        if self._lost:  # bound again on a portal that came back: the line about it going away is over
+            self._lost = False
+            self._on_problem("")
 
     def stop(self) -> None:
         """Close the portal session, end the thread and the connection (safe to call twice)."""
@@ -284,7 +336,19 @@ class PortalShortcut:
             self._thread = None
         self._close_connection()
 
+    def _forget_portal(self, router: DBusRouter) -> None:
+        """Drop the signal rules of a portal that went away (a new one gets its own)."""
+        rules, self._portal_rules = self._portal_rules, []
+        for rule, handle in rules:
+            with contextlib.suppress(Exception):
+                handle.close()
+                self._bus_call(router, "RemoveMatch", rule)
+
     def _close_connection(self) -> None:
+        for _, handle in self._portal_rules:
+            with contextlib.suppress(Exception):
+                handle.close()
+        self._portal_rules.clear()
         for handle in self._filters:
             with contextlib.suppress(Exception):
                 handle.close()

@@ -114,8 +114,10 @@ class DesktopBridge(QObject):
         return True
 
     def _shortcut_problem(self, line: str) -> None:
+        """A line about the shortcut; "" when the problem is over (the portal came back)."""
         self.hotkey_problem = line
-        self._report(f"whisperdesk: {line}")
+        if line:
+            self._report(f"whisperdesk: {line}")
 
     def _run_key(self, what: str) -> None:
         (self._press if what == "press" else self._release)()

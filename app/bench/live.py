@@ -36,8 +36,9 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from app.bench.dataset import Utterance, english_set
 from app.bench.files import server_names
@@ -105,6 +106,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(app/bench/paced.py); reports WER and virtual latencies per seed",
     )
     parser.add_argument("--seeds", type=int, default=6, help="schedules for --paced (seeds 1..N)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="one more of our StreamingOptions (repeatable; e.g. encoder_min_s=10, sentence_pause_s=None)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     add_server_args(parser, timeout_s=LIVE_TIMEOUT_S)
     parser.set_defaults(func=run)
@@ -406,7 +415,7 @@ def run(args: argparse.Namespace) -> int:
     if args.paced is not None and (args.paced <= 0 or args.seeds < 1):
         raise UserError("--paced needs a positive model-run cost and --seeds 1 or more")
     try:
-        ours_options = StreamingOptions(step_s=args.step, beam_size=args.beam_size)
+        ours_options = with_overrides(StreamingOptions(step_s=args.step, beam_size=args.beam_size), args.overrides)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     english = english_set()
@@ -485,6 +494,31 @@ def _print_paced(
     }
     print(json.dumps(report, ensure_ascii=False, default=str) if args.json else render_paced(report, offline_wer))
     return 0
+
+
+def with_overrides(options: StreamingOptions, overrides: list[str]) -> StreamingOptions:
+    """`options` with NAME=VALUE settings of its number and boolean fields (None where it takes None);
+    ValueError otherwise."""
+    kinds = {f.name: type(getattr(options, f.name)) for f in fields(options)}
+    kinds = {name: kind for name, kind in kinds.items() if kind in (int, float, bool)}
+    changed: dict[str, Any] = {}
+    for item in overrides:
+        name, sep, text = item.partition("=")
+        if not sep or name not in kinds:
+            plain = ", ".join(kinds)
+            raise ValueError(f"--set {item!r}: expected NAME=VALUE with NAME one of {plain}")
+        if text == "None":
+            changed[name] = None
+        elif kinds[name] is bool:
+            if text not in ("true", "false"):
+                raise ValueError(f"--set {item!r}: {name} is true or false")
+            changed[name] = text == "true"
+        else:
+            try:
+                changed[name] = int(text) if kinds[name] is int else float(text)
+            except ValueError:
+                raise ValueError(f"--set {item!r}: {text!r} is not a number") from None
+    return replace(options, **changed)
 
 
 def cycle_to(utterances: list[Utterance], seconds: float, gap_s: float) -> list[Utterance]:

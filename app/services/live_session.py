@@ -70,7 +70,8 @@ class LiveSession:
     session ends with a StreamError, keeping what was committed.
     `stop()` lets the last pass hear the words still pending; `cancel()` (a second Ctrl-C, Stop pressed
     while stopping, the window closing) ends now: a request waiting on a server is dropped, no model runs
-    again, and the last hypothesis' pending words are committed as they are.
+    again, and the last hypothesis' pending words are committed as they are (but for a last word that
+    hypothesis may have heard only in part).
     `record_contract_audio=True` keeps every 16 kHz sample fed to the transcriber
     (`contract_audio`), so tests can compare it with the file path bit for bit.
     """

@@ -6,9 +6,22 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from app.bench.dataset import Utterance
-from app.bench.live import BASELINE, OURS, LiveRun, LongRun, WindowStats, cycle_to, render, with_breaks
+from app.bench.live import (
+    BASELINE,
+    OURS,
+    LiveRun,
+    LongRun,
+    WindowStats,
+    cycle_to,
+    render,
+    with_breaks,
+    with_overrides,
+)
 from app.cli import build_parser
+from inference.streaming import StreamingOptions
 
 REPORT = {"model": "tiny.en int8 on cpu", "cpu_count": 2, "audio": "15 utterances", "offline_wer": 0.03}
 
@@ -40,6 +53,19 @@ def test_bench_live_is_registered_with_its_options():
     args = build_parser().parse_args(["bench", "live", "--long-minutes", "2", "--json", "--no-baseline"])
     assert args.long_minutes == 2.0 and args.json and args.no_baseline
     assert args.func.__module__ == "app.bench.live"
+
+
+def test_set_changes_our_streaming_options_and_refuses_what_it_cannot_set():
+    """`--set NAME=VALUE` (repeatable) reaches our options with the field's type; anything else is one line."""
+    args = build_parser().parse_args(["bench", "live", "--set", "encoder_min_s=10", "--set", "sentence_pause_s=None"])
+    options = with_overrides(StreamingOptions(beam_size=1), [*args.overrides, "hold_stops=false", "agreement=3"])
+    assert (options.encoder_min_s, options.sentence_pause_s, options.hold_stops) == (10.0, None, False)
+    assert (options.agreement, options.beam_size, options.step_s) == (3, 1, StreamingOptions().step_s)
+    for bad, said in (("guards=1", "NAME one of"), ("beam=3", "NAME one of"), ("agreement=two", "not a number")):
+        with pytest.raises(ValueError, match=said):
+            with_overrides(StreamingOptions(), [bad])
+    with pytest.raises(ValueError, match="must be between"):  # the options' own checks still apply
+        with_overrides(StreamingOptions(), ["step_s=0"])
 
 
 def test_cycle_to_repeats_utterances_until_the_session_is_long_enough():

@@ -3,7 +3,8 @@
 - Hallucination on silence: segments the model itself thinks are not speech (high
   no_speech_prob with low avg_logprob), looping segments (high compression ratio), and words
   that fall where the VAD heard no speech are dropped.
-- Loops inside a hypothesis: cut by streaming_words.cut_repetition.
+- Loops inside a hypothesis: cut by streaming_words.cut_repetition, and a whole phrase said again
+  faster than speech by streaming_words.cut_rushed_repeat.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from inference.results import SENTENCE_END, Segment, Word
 from inference.streaming_vad import SpeechMap
-from inference.streaming_words import cut_repetition, normalize_word
+from inference.streaming_words import cut_repetition, cut_rushed_repeat, normalize_word
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class GuardOptions:
     log_prob_threshold: float | None = -1.0
     compression_ratio_threshold: float | None = 2.4
     max_repeats: int | None = 2  # consecutive repeats of one n-gram allowed in a hypothesis
+    rushed_repeat_words: int | None = 6  # a phrase this long said again in under 0.15 s a word is a loop
     speech_margin_s: float | None = 0.3  # words this far from any VAD speech are dropped
     new_sentence_min_prob: float | None = 0.1  # an unlikely word after a full stop starts a hallucination
 
@@ -66,6 +68,8 @@ def hypothesis_words(
         ends.append(float(segment.end + offset_s))
     if guards.max_repeats is not None:
         words = cut_repetition(words, guards.max_repeats)
+    if guards.rushed_repeat_words is not None:
+        words = cut_rushed_repeat(words, guards.rushed_repeat_words)
     if guards.new_sentence_min_prob is not None:
         words = cut_unlikely_sentence(words, guards.new_sentence_min_prob)
     return words, ends

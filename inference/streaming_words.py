@@ -145,6 +145,29 @@ def cut_repetition(words: Sequence[Word], max_repeats: int, max_ngram: int = 4) 
     return words
 
 
+def cut_rushed_repeat(words: Sequence[Word], min_words: int = 6, max_word_s: float = 0.15) -> list[Word]:
+    """Cut a hypothesis where it says again `min_words` or more words it said before, faster than anyone speaks.
+
+    Whisper can loop over a whole phrase and squeeze the second copy into the audio that is left (base,
+    live: "... as an example of fine typography, it is worth mentioning in passing that, as an example of
+    fine Topography", its last 12 words in 1.3 s), which a pause then commits at once. A speaker's own
+    repeat ("It is the American people themselves ...", three times in 20 s) takes a speaker's time,
+    more than `max_word_s` a word, and stays.
+    """
+    words = list(words)
+    keys = [normalize_word(w.text) for w in words]
+    seen: dict[tuple[str, ...], int] = {}
+    for start in range(len(keys) - min_words + 1):
+        gram = tuple(keys[start : start + min_words])
+        first = seen.setdefault(gram, start)
+        if first == start or first + min_words > start:  # the first time, or overlapping it ('a a a a a a a')
+            continue
+        span = words[start + min_words - 1].end - words[start].start
+        if span < min_words * max_word_s:
+            return words[:start]
+    return words
+
+
 def safe_boundary(words: Sequence[Word], count: int) -> int:
     """Move a commit boundary back so it never splits what may still be one word.
 

@@ -8,6 +8,7 @@ from inference.streaming_words import (
     HypothesisBuffer,
     agreed_prefix,
     cut_repetition,
+    cut_rushed_repeat,
     drop_before,
     drop_overlap,
     normalize_word,
@@ -126,6 +127,31 @@ def test_cut_repetition_stops_hallucination_loops():
     loop = hyp("I went home I went home I went home I went home")
     assert words_text(cut_repetition(loop, max_repeats=2)) == "I went home I went home"
     assert words_text(cut_repetition(hyp("that that is fine"), max_repeats=2)) == "that that is fine"
+
+
+def test_a_phrase_said_again_faster_than_speech_is_cut_where_it_starts_again():
+    """base, live (a paced replay of the shared set): a pause committed this hypothesis, its phrase twice,
+    the second copy squeezed into 1.3 s; the copy goes, the words before it stay."""
+    phrase = "it is worth mentioning in passing that as an example of fine"
+    said = hyp(f"and {phrase} typography", start=100.0, step=0.3)  # a speaker's pace
+    looped = said + hyp(f"{phrase} topography", start=said[-1].end, step=0.1)
+    assert words_text(cut_rushed_repeat(looped)) == f"and {phrase} typography"
+    assert cut_rushed_repeat(said) == said
+
+
+def test_a_speakers_own_repeat_and_short_ones_stay():
+    """JFK says "It is the American people themselves" three times in 20 s: at a speaker's pace it stays;
+    a repeat shorter than six words is never cut, however fast; nor a run of one word."""
+    jfk = hyp(
+        "it is the american people themselves who are in the drivers seat "
+        "it is the american people themselves who want the furrow plowed",
+        step=0.25,
+    )
+    assert cut_rushed_repeat(jfk) == jfk
+    short = hyp("thank you very much", step=0.3) + hyp("thank you very much", start=1.2, step=0.05)
+    assert cut_rushed_repeat(short) == short
+    run = hyp("no no no no no no no no no no", step=0.05)
+    assert cut_rushed_repeat(run) == run  # the same 6 words overlapping themselves: cut_repetition's case
 
 
 def test_safe_boundary_never_splits_a_word_or_a_growing_number():

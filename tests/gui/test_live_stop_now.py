@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,7 @@ from tests.app.test_live_controller import MIC
 from tests.app.test_live_remote import OPTIONS, answer_as, stalling
 from tests.app.test_live_session import WORDS, ScriptedSource
 from tests.inference.streaming_fakes import ScriptedWhisper, fake_loaded, scripted_detector, spoken_text
-from tests.remote_http import scripted_server
+from tests.remote_http import ScriptedServer, scripted_server
 
 pytestmark = [pytest.mark.gui]
 
@@ -77,16 +79,25 @@ def _heard_so_far(text: str) -> None:
     assert spoken_text(WORDS).startswith(text) and text != spoken_text(WORDS)
 
 
-def test_a_second_click_stops_a_dictation_whose_server_stalls(qtbot, store, tmp_path: Path):
+@contextmanager
+def stopping_on_a_stalled_server(qtbot, store, tmp_path: Path) -> Iterator[tuple[object, ScriptedServer]]:
+    """A window dictating on a server that has stopped answering, Stop pressed: (window, server)."""
     release = threading.Event()
     with scripted_server(stalling(answer_as(ScriptedWhisper(WORDS)), release, STALL_FROM)) as server:
         window = _window(qtbot, store, tmp_path, server.url)
-        _stalled_and_stopping(qtbot, window, server)
+        try:
+            _stalled_and_stopping(qtbot, window, server)
+            yield window, server
+        finally:
+            release.set()
+
+
+def test_a_second_click_stops_a_dictation_whose_server_stalls(qtbot, store, tmp_path: Path):
+    with stopping_on_a_stalled_server(qtbot, store, tmp_path) as (window, server):
         started = time.monotonic()
         qtbot.mouseClick(window.live_panel.start_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.live.state == IDLE, timeout=STOP_NOW_MS)
         took = time.monotonic() - started
-        release.set()
         assert len(server.requests) == STALL_FROM + 1  # nothing more went up
     _heard_so_far(window.live_panel.transcript.committed_text())
     assert window.live_panel.transcript.partial_text() == ""
@@ -96,14 +107,10 @@ def test_a_second_click_stops_a_dictation_whose_server_stalls(qtbot, store, tmp_
 
 
 def test_closing_the_window_does_not_wait_for_a_stalled_server(qtbot, store, tmp_path: Path):
-    release = threading.Event()
-    with scripted_server(stalling(answer_as(ScriptedWhisper(WORDS)), release, STALL_FROM)) as server:
-        window = _window(qtbot, store, tmp_path, server.url)
-        _stalled_and_stopping(qtbot, window, server)
+    with stopping_on_a_stalled_server(qtbot, store, tmp_path) as (window, _):
         started = time.monotonic()
         window.shutdown()
         took = time.monotonic() - started
-        release.set()
     assert LAST_PASS_WAIT_S <= took < LAST_PASS_WAIT_S + STOP_NOW_MS / 1000, took
     assert window.live.state == IDLE
     _heard_so_far(window.live.transcript.text)

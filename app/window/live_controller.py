@@ -141,18 +141,17 @@ class _SessionSlot:
             return not self.stopped
 
     def stop(self) -> None:
-        with self._lock:
-            self.stopped = True
-            session = self._session
-        if session is not None:
-            session.stop()
+        self._end(now=False)
 
     def cancel(self) -> None:
+        self._end(now=True)
+
+    def _end(self, now: bool) -> None:
         with self._lock:
             self.stopped = True
             session = self._session
         if session is not None:
-            session.cancel()
+            (session.cancel if now else session.stop)()
 
 
 class LiveController:

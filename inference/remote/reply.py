@@ -53,6 +53,9 @@ def _word(item: object, fallback_probability: float) -> Word:
     return Word(start, max(start, end), str(text), probability)
 
 
+_OPENING = " \t\n\"'“‘(¿¡«["  # what may stand between two words besides spaces: opening quotes and brackets
+
+
 def _surface(words: list[Word], text: str) -> list[Word]:
     """Bare words as Whisper writes them: each with the text's gap before it and the punctuation after it.
     Words that already carry their spaces are kept; a word the text does not hold (in that order) gets a
@@ -73,9 +76,6 @@ def _surface(words: list[Word], text: str) -> list[Word]:
         out.append(Word(word.start, word.end, lead + text[found:end], word.probability))
         at = end
     return out
-
-
-_OPENING = " \t\n\"'“‘(¿¡«["  # what may stand between two words besides spaces: opening quotes and brackets
 
 
 def _inside(word: Word, low: float, high: float) -> Word:

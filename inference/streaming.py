@@ -502,7 +502,9 @@ class OnlineTranscriber:
         samples = buffer.samples
         if self._detector is not None and speech.has_speech and speech.trailing_silence_s > TAIL_PAD_S:
             samples = samples[: round((speech.speech_end + TAIL_PAD_S) * SAMPLE_RATE)]
-        options = self.options.transcribe_options(self._prompt(), self.language)
+        # The fallback goes without the prompt: Whisper skips speech that repeats the prompt's last words
+        # (base, JFK's "ask what you can do for your country" after "... can do for you": "country.").
+        options = self.options.transcribe_options("" if fallback else self._prompt(), self.language)
         if fallback:
             options = replace(options, beam_size=FALLBACK_BEAM, temperature=FALLBACK_TEMPERATURES)
         phases = self.engine.phases

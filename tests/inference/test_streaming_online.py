@@ -398,6 +398,40 @@ def test_a_pause_never_settles_a_phrase_no_hypothesis_heard():
     assert all(committed > next_start for committed in at_phrase_end), settled
 
 
+class SkipsWhatThePromptSaid(ScriptedWhisper):
+    """Prompted, Whisper drops a new phrase that repeats the prompt's words, all but its last word (base,
+    live: after "... can do for you", JFK's "ask what you can do for your country" came out "country.")."""
+
+    def __init__(self, words, phrase) -> None:
+        super().__init__(words, garble_s=0.1)  # a last word heard 0.2 s into the pause is whole
+        self.skipped = (phrase[0].start - 0.05, phrase[-2].end)
+
+    def transcribe(self, samples, **kwargs):
+        start = time_of(samples)
+        segments, info = super().transcribe(samples, **kwargs)
+        if not kwargs.get("initial_prompt"):
+            return segments, info
+        lo, hi = self.skipped
+        kept = [w for s in segments for w in s.words if not lo <= start + w.start < hi]
+        return iter([_segment([(w.word, w.start, w.end, w.probability) for w in kept])] if kept else []), info
+
+
+def test_speech_the_prompt_hides_is_heard_by_the_fallback_without_it():
+    """The first phrase leaves the buffer in a 4 s pause and becomes the prompt; prompted, the model skips the
+    second phrase. The stall is found, no cut is possible, and the fallback decode goes without the prompt:
+    every word is committed. With the prompt the fallback heard "country" only, as the runs before it."""
+    first = script((0.5, "ask not what your country can do for you"))
+    second = script((7.0, "ask what you can do for your country"))
+    model = SkipsWhatThePromptSaid(first + second, second)
+    transcriber = OnlineTranscriber(fake_loaded(model), StreamingOptions(), detector=scripted_detector(first + second))
+    feed(transcriber, 0.0, second[-1].end + 1.5)
+    transcriber.finish()
+    assert transcriber.committed_text == spoken_text(first + second)
+    assert transcriber.stats.stalls >= 1
+    fallbacks = [c for c in model.calls if c["beam_size"] == 5]
+    assert fallbacks and not any(c.get("initial_prompt") for c in fallbacks)
+
+
 class LateFullStop(ScriptedWhisper):
     """Hypotheses from buffers ending after `from_s` end `word` with a full stop that earlier ones lacked."""
 

@@ -545,7 +545,7 @@ class OnlineTranscriber:
 
         Re-anchoring cuts the buffer at the latest pause before the stall where everything is
         committed (Whisper then starts on the unheard speech); with no such pause, the step is
-        decoded again with beam search and temperature fallback.
+        decoded again with beam search and temperature fallback, and without the prompt.
         """
         words, ends = self._transcribe(speech)
         if self._detector is None:

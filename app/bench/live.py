@@ -38,7 +38,8 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, get_args, get_type_hints
 
 from app.bench.dataset import Utterance, english_set
 from app.bench.files import server_names
@@ -499,8 +500,9 @@ def _print_paced(
 def with_overrides(options: StreamingOptions, overrides: list[str]) -> StreamingOptions:
     """`options` with NAME=VALUE settings of its number and boolean fields (None where it takes None);
     ValueError otherwise."""
-    kinds = {f.name: type(getattr(options, f.name)) for f in fields(options)}
-    kinds = {name: kind for name, kind in kinds.items() if kind in (int, float, bool)}
+    hints = get_type_hints(StreamingOptions)
+    kinds = {f.name: _number_kind(hints[f.name]) for f in fields(options)}
+    kinds = {name: kind for name, kind in kinds.items() if kind is not None}
     changed: dict[str, Any] = {}
     for item in overrides:
         name, sep, text = item.partition("=")
@@ -519,6 +521,12 @@ def with_overrides(options: StreamingOptions, overrides: list[str]) -> Streaming
             except ValueError:
                 raise ValueError(f"--set {item!r}: {text!r} is not a number") from None
     return replace(options, **changed)
+
+
+def _number_kind(hint: object) -> type | None:
+    """bool, int or float for a field typed as one of them (or it | None); None for anything else."""
+    options = get_args(hint) if isinstance(hint, UnionType) else (hint,)
+    return next((kind for kind in (bool, int, float) if kind in options), None)
 
 
 def cycle_to(utterances: list[Utterance], seconds: float, gap_s: float) -> list[Utterance]:

@@ -61,7 +61,10 @@ def test_set_changes_our_streaming_options_and_refuses_what_it_cannot_set():
     options = with_overrides(StreamingOptions(beam_size=1), [*args.overrides, "hold_stops=false", "agreement=3"])
     assert (options.encoder_min_s, options.sentence_pause_s, options.hold_stops) == (10.0, None, False)
     assert (options.agreement, options.beam_size, options.step_s) == (3, 1, StreamingOptions().step_s)
-    for bad, said in (("guards=1", "NAME one of"), ("beam=3", "NAME one of"), ("agreement=two", "not a number")):
+    assert with_overrides(StreamingOptions(), ["encoder_margin_s=1"]).encoder_margin_s == 1.0
+    assert with_overrides(StreamingOptions(min_commit_prob=None), ["min_commit_prob=0.3"]).min_commit_prob == 0.3
+    bad_ones = (("guards=1", "NAME one of"), ("beam=3", "NAME one of"), ("agreement=two", "not a number"))
+    for bad, said in (*bad_ones, ("temperature=0.2", "NAME one of"), ("language=en", "NAME one of")):
         with pytest.raises(ValueError, match=said):
             with_overrides(StreamingOptions(), [bad])
     with pytest.raises(ValueError, match="must be between"):  # the options' own checks still apply

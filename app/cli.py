@@ -14,7 +14,13 @@ from app.commands.common import UserError, error
 from app.gui.launch import launch_gui, window_options  # Qt-free until a window is asked for
 from audio.contract import ContractError
 from audio.errors import AudioError, first_line
-from inference.errors import ModelIntegrityError, ModelNotFoundError, TranscriptionCancelled, UnsupportedTaskError
+from inference.errors import (
+    ModelIntegrityError,
+    ModelLoadError,
+    ModelNotFoundError,
+    TranscriptionCancelled,
+    UnsupportedTaskError,
+)
 from inference.remote.server import ServerError
 
 # Modules under app/commands that each register subcommands.
@@ -26,6 +32,7 @@ EXPECTED_ERRORS = (
     ContractError,
     ModelNotFoundError,
     ModelIntegrityError,
+    ModelLoadError,
     UnsupportedTaskError,
     ServerError,
     OSError,

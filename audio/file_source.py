@@ -96,3 +96,5 @@ class FileSource:
             if self._closed.is_set():
                 return
             yield CapturedBlock(data, captured_at)
+        if not frames:  # a microphone that never gave a sample is an error, so is a file without one
+            raise DecodeError(f"{self.path}: contains no audio samples (zero-length audio)")

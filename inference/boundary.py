@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 from faster_whisper import BatchedInferencePipeline
+from faster_whisper.tokenizer import _LANGUAGE_CODES
 
 from audio.contract import PcmAudio, check_contract
 from inference.aligned_model import AlignedWhisperModel
@@ -45,12 +46,24 @@ def _to_segment(raw) -> Segment:  # raw: faster_whisper.transcribe.Segment
     )
 
 
+def check_language(loaded: LoadedModel, language: str | None, task: str = "transcribe") -> None:
+    """Refuse a language or task the model cannot do, before any audio is decoded: an English-only model
+    would quietly transcribe as English, and faster-whisper's own refusal comes as a traceback mid-queue."""
+    name = loaded.info.name
+    if not loaded.info.multilingual:
+        if task != "transcribe":
+            raise UnsupportedTaskError(f"{name} is English-only: translation needs a multilingual model")
+        if language not in (None, "en"):
+            raise UnsupportedTaskError(f"{name} is English-only: language {language!r} needs a multilingual model")
+    elif language is not None and language not in _LANGUAGE_CODES:
+        raise UnsupportedTaskError(f"{language!r} is not a language code Whisper knows (en, de, fr, zh, ...)")
+
+
 def _engine(loaded: LoadedModel, options: TranscribeOptions) -> tuple[Callable, dict]:
     """The transcribe call for these options (sequential or batched) and its keyword arguments."""
+    check_language(loaded, options.language, options.task)
     kwargs = options.to_kwargs()
     if not loaded.info.multilingual:
-        if options.task != "transcribe":
-            raise UnsupportedTaskError(f"{loaded.info.name} is English-only: translation needs a multilingual model")
         kwargs["language"] = "en"
     if options.task == "translate":
         kwargs["suppress_tokens"] = translation_suppress_tokens(loaded.model.hf_tokenizer)

@@ -11,6 +11,10 @@ class ModelIntegrityError(Exception):
     """Model weights whose checksum does not match the packaged value."""
 
 
+class ModelLoadError(Exception):
+    """A model folder CTranslate2 cannot read (a damaged or foreign model.bin, a missing vocabulary)."""
+
+
 class TranscriptionCancelled(Exception):
     """The user cancelled a transcription; whatever was produced so far is kept by the caller."""
 

@@ -13,6 +13,7 @@ from audio.errors import first_line
 from inference.aligned_model import AlignedWhisperModel
 from inference.cuda_libs import preload_cuda_libraries
 from inference.decoder_threads import SplitWhisper, auto_decoder_threads, default_threads, split_for_cpu
+from inference.errors import ModelLoadError
 from inference.fingerprint import model_fingerprint
 from inference.models import DEFAULT_MODEL, resolve_model
 
@@ -109,9 +110,12 @@ def load_model(
     device, compute_type = pick_device(device, compute_type)
 
     def build(on: str, compute: str) -> WhisperModel:
-        return AlignedWhisperModel(
-            resolved.path, device=on, compute_type=compute, cpu_threads=cpu_threads, local_files_only=resolved.is_local
-        )
+        try:
+            return AlignedWhisperModel(
+                resolved.path, on, compute_type=compute, cpu_threads=cpu_threads, local_files_only=resolved.is_local
+            )
+        except RuntimeError as exc:  # CTranslate2's reader: a damaged or foreign model.bin
+            raise ModelLoadError(f"cannot load the model in {resolved.path}: {first_line(exc)}") from None
 
     if device == "cuda":
         preload_cuda_libraries()  # the `cuda` extra's cuBLAS/cuDNN, before CTranslate2 looks for them

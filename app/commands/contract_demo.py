@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 
 from app.commands.common import UserError, add_model_args, load_from_args
@@ -88,8 +89,8 @@ def format_report(result: DemoResult) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.max_seconds is not None and args.max_seconds <= 0:
-        raise UserError(f"--max-seconds must be positive, not {args.max_seconds:g}")
+    if args.max_seconds is not None and not 0 < args.max_seconds < math.inf:
+        raise UserError(f"--max-seconds must be a positive number of seconds, not {args.max_seconds:g}")
     if args.spectrogram is not None:
         _check_output(args.spectrogram)
     try:

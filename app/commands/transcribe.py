@@ -25,6 +25,7 @@ from app.commands.common import (
 from app.services.export_files import export_transcript, output_path
 from app.services.file_jobs import FileResult, transcribe_file
 from app.services.file_queue import ServerBatch, ServerOutcome
+from app.services.messages import one_line
 from audio.contract import ContractError
 from audio.errors import AudioError
 from inference.exports import FORMATS, get_writer
@@ -120,14 +121,20 @@ class _InOrder:
         while self._next in self._done:
             result = self._done.pop(self._next).result
             self._next += 1
-            if result is not None:
-                _report(result, self._args, self._written)
+            if result is not None and not _report(result, self._args, self._written):
+                self.failures += 1
 
 
-def _report(result: FileResult, args: argparse.Namespace, written: set[Path]) -> None:
+def _report(result: FileResult, args: argparse.Namespace, written: set[Path]) -> bool:
+    """Write one file's transcript; False (one error line) when it cannot be written: the next file goes on."""
     if not result.transcript.text:
         print(f"whisperdesk: warning: {result.file}: no speech found", file=sys.stderr)
-    emit(result, args.format, args.output_dir, written)
+    try:
+        emit(result, args.format, args.output_dir, written)
+    except OSError as exc:
+        error(f"{result.file}: cannot write its transcript: {one_line(exc)}")
+        return False
+    return True
 
 
 def run_on_servers(args: argparse.Namespace, servers: list[RemoteServer], options: TranscribeOptions) -> int:
@@ -157,5 +164,5 @@ def run(args: argparse.Namespace) -> int:
             failures += 1
             continue
         bar.close()
-        _report(result, args, written)
+        failures += not _report(result, args, written)
     return 1 if failures else 0

@@ -3,12 +3,17 @@ both of the window's views."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import itertools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from inference.exports import FORMATS, get_writer
 from inference.results import Segment
+
+_TEMP_NUMBERS = itertools.count()  # this process's temporary files (threads write concurrently)
 
 
 def format_of(path: str | Path, fallback: str = "txt") -> str:
@@ -37,14 +42,35 @@ def output_path(folder: Path, stem: str, fmt: str, taken: set[Path]) -> Path:
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` so a reader sees the old or the new file, never half of one:
-    the one writer of every file whisperdesk saves (exports and autosave)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    the one writer of every file whisperdesk saves (exports and autosave). The temporary file's name is
+    short (a name the file system takes for `path` must not fail for it) and it is removed on failure;
+    an OSError names `path`, not the temporary file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "a folder has that name", str(path))
+        tmp = path.parent / f".wd-{os.getpid()}-{next(_TEMP_NUMBERS)}.tmp"
+        out = open(tmp, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise _naming(exc, path) from None
+    try:
+        with out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise _naming(exc, path) from None
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """`exc` as the same kind of OSError about `path` (mkdir's "File exists": a parent is a file)."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, FileExistsError) or (exc.errno == errno.ENOTDIR):
+        reason = "a file is in the way of its folder"
+    return type(exc)(exc.errno, reason, str(path))
 
 
 def export_transcript(

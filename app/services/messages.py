@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from audio.contract import ContractError
 from audio.errors import AudioError, first_line
-from inference.errors import ModelIntegrityError, ModelNotFoundError
+from inference.errors import ModelIntegrityError, ModelLoadError, ModelNotFoundError
 
 # Errors whose message is already written for the user; others get their type name in front.
-USER_FACING = (AudioError, ContractError, ModelNotFoundError, ModelIntegrityError, ValueError, OSError)
+USER_FACING = (AudioError, ContractError, ModelNotFoundError, ModelIntegrityError, ModelLoadError, ValueError, OSError)
 
 
 def one_line(exc: BaseException) -> str:

@@ -175,7 +175,7 @@ def test_corrupt_files_are_skipped_with_one_line_each(store):
     store.path_for("good").write_text(encode(good), encoding="utf-8")
     store.path_for("cut").write_text('{"version": 1, "id": "cut", "pieces": [[0, 1, "x', encoding="utf-8")
     store.path_for("odd").write_text(json.dumps({"version": 1, "id": "odd"}), encoding="utf-8")
-    (store.folder / ".good.json.123.tmp").write_text("half", encoding="utf-8")  # a write cut by a crash
+    (store.folder / ".wd-123-0.tmp").write_text("half", encoding="utf-8")  # a write cut by a crash
     listing = store.load()
     assert [r.id for r in listing.records] == ["good"]
     assert len(listing.problems) == 2 and all("\n" not in p for p in listing.problems)

@@ -145,11 +145,19 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+# A --vocabulary value with one of these endings names a file, never a term: a typo must not become the vocabulary.
+VOCABULARY_SUFFIXES = (".txt", ".csv", ".lst", ".list", ".md")
+
+
 def vocabulary_arg(value: str) -> tuple[str, ...]:
     """--vocabulary: a file with one term per line (or comma-separated), or the terms themselves,
     comma-separated ("Hammurabi, woodcutters")."""
     path = Path(value)
     text = value
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"vocabulary {value} is a folder, not a file of terms")
+    if path.suffix.lower() in VOCABULARY_SUFFIXES and not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such vocabulary file: {value}")
     if path.is_file():
         try:
             text = path.read_text(encoding="utf-8")

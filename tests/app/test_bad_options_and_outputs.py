@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from app.commands import live as live_command
+from app.commands.common import vocabulary_arg
 from app.services.export_files import write_atomically
 from audio.constants import SAMPLE_RATE
 from audio.errors import DecodeError
@@ -181,3 +182,18 @@ def test_live_on_a_file_without_samples_exits_non_zero(tmp_path, capsys, monkeyp
     empty = write_wav(tmp_path / "header.wav", b"", SAMPLE_RATE, 1, 16)
     assert main(["live", "--fast", "--simulate", str(empty)]) == 1
     assert "header.wav: contains no audio samples (zero-length audio)" in _one_error_line(capsys.readouterr().err)
+
+
+def test_a_vocabulary_file_that_is_not_there_is_not_taken_for_words(tmp_path, capsys):
+    """`--vocabulary terms.txt` with a typo in the name used to become the vocabulary "terms.txt"."""
+    from app.cli import main
+
+    for value, reason in ((str(tmp_path / "terms.txt"), "no such vocabulary file"), (str(tmp_path), "is a folder")):
+        with pytest.raises(SystemExit) as caught:
+            main(["transcribe", "x.wav", "--vocabulary", value])
+        assert caught.value.code == 2
+        err = capsys.readouterr().err
+        assert reason in err and "Traceback" not in err
+    assert vocabulary_arg("Hammurabi, AC/DC") == ("Hammurabi", "AC/DC")
+    (tmp_path / "terms.txt").write_text("woodcutters\nflour, Hammurabi\n")
+    assert vocabulary_arg(str(tmp_path / "terms.txt")) == ("woodcutters", "flour", "Hammurabi")

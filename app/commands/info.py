@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from app.commands.common import error
 from app.services.units import MB
 from audio.devices import list_input_devices
 from inference.cuda_libs import preload_cuda_libraries
@@ -39,7 +40,7 @@ def gpu_line() -> str:
 def run_devices(args: argparse.Namespace) -> int:
     devices = list_input_devices()
     if not devices:
-        print("no input devices found (no microphone, or the sound server is not running)")
+        error("no input devices found (no microphone, or the sound server is not running)")
         return 1
     for dev in devices:
         mark = "*" if dev.is_default else " "

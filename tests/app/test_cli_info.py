@@ -39,8 +39,9 @@ def test_devices_without_any_input_device(monkeypatch, capfd):
     """PortAudio present but no input device: a clear message and exit 1."""
     monkeypatch.setattr(devices_module, "load_sounddevice", lambda: _fake_sounddevice([]))
     assert main(["devices"]) == 1
-    out = capfd.readouterr().out
-    assert out.strip() == "no input devices found (no microphone, or the sound server is not running)"
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert err == "whisperdesk: error: no input devices found (no microphone, or the sound server is not running)\n"
 
 
 def test_devices_on_this_machine_without_a_sound_server():
@@ -50,7 +51,7 @@ def test_devices_on_this_machine_without_a_sound_server():
     if done.returncode == 0:
         pytest.skip(f"this machine has real input devices: {done.stdout.strip()}")
     assert done.returncode == 1
-    assert "no input devices found" in done.stdout
+    assert done.stderr.startswith("whisperdesk: error: no input devices found")
     assert "Traceback" not in done.stderr
 
 

@@ -18,6 +18,12 @@ def vocabulary_hotwords(terms: tuple[str, ...] | list[str]) -> str | None:
     return joined or None
 
 
+def check_beam_size(beam_size: int) -> None:
+    """The one bound on beam widths, for files and live steps alike."""
+    if not 1 <= beam_size <= MAX_BEAM_SIZE:
+        raise ValueError(f"beam size must be between 1 and {MAX_BEAM_SIZE}, not {beam_size}")
+
+
 @dataclass(frozen=True)
 class TranscribeOptions:
     """What faster-whisper is asked to do; defaults suit file transcription."""
@@ -43,8 +49,7 @@ class TranscribeOptions:
     def __post_init__(self) -> None:
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {', '.join(TASKS)}, not {self.task!r}")
-        if not 1 <= self.beam_size <= MAX_BEAM_SIZE:
-            raise ValueError(f"beam size must be between 1 and {MAX_BEAM_SIZE}, not {self.beam_size}")
+        check_beam_size(self.beam_size)
         if self.batch_size < 0:
             raise ValueError(f"batch size cannot be negative, not {self.batch_size}")
         if self.encoder_min_s is not None and not (0 < self.encoder_min_s <= 30 and self.encoder_margin_s >= 0):

@@ -33,7 +33,7 @@ from audio.contract import PcmAudio
 from inference.engine import Engine, as_engine, is_language_code
 from inference.loader import LoadedModel
 from inference.model_phases import PHASES
-from inference.options import MAX_BEAM_SIZE, TranscribeOptions
+from inference.options import TranscribeOptions, check_beam_size
 from inference.results import SENTENCE_END, Word
 from inference.stream_events import Commit, Partial, StreamEvent
 from inference.streaming_buffer import AudioBuffer, CaptureClock
@@ -103,8 +103,7 @@ class StreamingOptions:
     def __post_init__(self) -> None:
         if not 0.05 <= self.step_s <= 10.0:
             raise ValueError(f"step_s must be between 0.05 and 10 s, not {self.step_s}")
-        if not 1 <= self.beam_size <= MAX_BEAM_SIZE:
-            raise ValueError(f"beam size must be between 1 and {MAX_BEAM_SIZE}, not {self.beam_size}")
+        check_beam_size(self.beam_size)
         if not 0 < self.trim_s <= self.max_buffer_s < WHISPER_WINDOW_S:
             raise ValueError(
                 f"need 0 < trim_s <= max_buffer_s < {WHISPER_WINDOW_S:.0f} s, got {self.trim_s} and {self.max_buffer_s}"

@@ -95,6 +95,8 @@ class StreamConverter:
         self.bits = bits
         self.frames_in = 0
         self.samples_out = 0
+        self.peak = 0.0  # largest |sample| seen (mono, before resampling): over 1.0 means clipped input
+        self.beyond_full_scale = 0  # mono input samples beyond ±1.0, which the contract clips
         self._stream = soxr.ResampleStream(sample_rate, SAMPLE_RATE, 1, dtype="float32", quality=RESAMPLER_QUALITY)
 
     def process(self, block: np.ndarray, last: bool = False) -> np.ndarray:
@@ -103,11 +105,27 @@ class StreamConverter:
         if not np.isfinite(mono).all():
             where = self.frames_in + int(np.flatnonzero(~np.isfinite(mono))[0])
             raise InvalidSamplesError(f"non-finite sample (NaN or Inf) at {where / self.sample_rate:.3f} s")
+        self._measure(mono)
         self.frames_in += mono.size
         out = self._stream.resample_chunk(mono, last=last)
         np.clip(out, -1.0, 1.0, out=out)  # soxr may overshoot full-scale input slightly
         self.samples_out += out.size
         return out
+
+    def _measure(self, mono: np.ndarray) -> None:
+        """Track the input's level: float input beyond full scale is clipped, which no error reports."""
+        if not mono.size:
+            return
+        magnitude = np.abs(mono)
+        peak = float(magnitude.max())
+        self.peak = max(self.peak, peak)
+        if peak > 1.0:
+            self.beyond_full_scale += int(np.count_nonzero(magnitude > 1.0))
+
+    @property
+    def clipped_fraction(self) -> float:
+        """Share of the input's samples that were beyond full scale."""
+        return self.beyond_full_scale / self.frames_in if self.frames_in else 0.0
 
     def flush(self) -> np.ndarray:
         """Drain the resampler's tail at end of input."""

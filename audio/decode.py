@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import av
@@ -20,6 +20,8 @@ from audio.constants import DTYPE, SAMPLE_RATE, seconds_to_samples
 from audio.contract import PcmAudio
 from audio.convert import StreamConverter, check_native_format, to_float32
 from audio.errors import DecodeError, first_line
+from audio.levels import clipped_badly, level_problem
+from audio.truncation import missing_s, truncation_problem
 
 ProgressFn = Callable[[float], None]  # called with the fraction done, 0..1: the one progress callback type
 
@@ -34,6 +36,25 @@ class NativeFormat:
     sample_format: str
     duration_s: float | None
     container: str
+    # What decoding found (None / 0 when only probed):
+    peak: float | None = None  # largest |sample|; over 1.0 was clipped
+    clipped_fraction: float = 0.0  # share of the samples beyond ±1.0
+    decoded_s: float | None = None  # the audio the file really holds
+    missing_s: float | None = None  # audio its header declares beyond its end (audio/truncation.py)
+
+    @property
+    def problems(self) -> list[str]:
+        """One line for each way the decoded audio is not what the file should hold: clipped (audio/levels.py),
+        cut short (audio/truncation.py)."""
+        found = [level_problem(self.peak, self.clipped_fraction)]
+        if self.decoded_s is not None:
+            found.append(truncation_problem(self.missing_s, self.decoded_s))
+        return [line for line in found if line]
+
+    @property
+    def unreliable(self) -> bool:
+        """A transcript of this audio is not the file's: it was cut short, or clipped out of shape."""
+        return self.missing_s is not None or clipped_badly(self.clipped_fraction)
 
 
 def _check_path(path: Path) -> None:
@@ -150,7 +171,8 @@ def iter_contract_blocks(
     path: str | os.PathLike[str], progress: ProgressFn | None = None
 ) -> Iterator[tuple[NativeFormat, np.ndarray]]:
     """Decode a file block by block into 16 kHz mono contract samples through the shared converter:
-    (native format, converted samples) per decoded frame, the resampler's tail last."""
+    (native format, converted samples) per decoded frame, the resampler's tail last, with the format
+    then carrying what decoding found (peak, clipped share, length held and missing)."""
     converter: StreamConverter | None = None
     fmt: NativeFormat | None = None
     for fmt, block in iter_native_blocks(path):
@@ -161,7 +183,11 @@ def iter_contract_blocks(
             progress(min(1.0, converter.frames_in / fmt.sample_rate / fmt.duration_s))
     if converter is None or fmt is None or converter.frames_in == 0:
         raise DecodeError("contains no audio samples (zero-length audio)")
-    yield fmt, converter.flush()
+    tail = converter.flush()
+    decoded_s = converter.frames_in / fmt.sample_rate
+    missing = missing_s(Path(path), fmt.container, fmt.duration_s, decoded_s)
+    clipped = converter.clipped_fraction
+    yield replace(fmt, peak=converter.peak, clipped_fraction=clipped, decoded_s=decoded_s, missing_s=missing), tail
 
 
 def decode_to_contract(

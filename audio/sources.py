@@ -17,6 +17,7 @@ import numpy as np
 
 from audio.constants import SAMPLE_RATE
 from audio.convert import StreamConverter
+from audio.levels import clipped_badly, level_problem
 
 SILENCE_DBFS = -120.0  # level reported for digital silence (log of zero)
 
@@ -121,6 +122,15 @@ class ContractStream:
     @property
     def samples_out(self) -> int:
         return self._converter.samples_out
+
+    @property
+    def level_problem(self) -> str | None:
+        """One line when the source's samples went beyond full scale and were clipped (audio/levels.py)."""
+        return level_problem(self._converter.peak, self._converter.clipped_fraction)
+
+    @property
+    def clipped_badly(self) -> bool:
+        return clipped_badly(self._converter.clipped_fraction)
 
     def _stamp(self, samples: np.ndarray) -> ContractChunk:
         lag = self._converter.frames_in / self._sample_rate - self._converter.samples_out / SAMPLE_RATE

@@ -82,6 +82,8 @@ class Summary:
     error: str | None = None  # the StreamError message when the session ended on a failure
     language: str | None = None  # the session's language (detected once with a multilingual model)
     phrase_latency_median_s: float | None = None  # speech end heard by the VAD to the phrase fully committed
+    input_problem: str | None = None  # the input was clipped beyond full scale (said, never silent)
+    input_unreliable: bool = False  # so clipped that the words are not to be trusted
 
 
 StreamEvent = Partial | Commit | Level | StreamError | EngineChanged | Summary

@@ -178,6 +178,7 @@ def event_record(event: StreamEvent) -> dict | None:
             "overflows": event.overflows,
             "audio_s": num(event.audio_s),
             "language": event.language,
+            "input_problem": event.input_problem,
         }
     return None
 
@@ -368,6 +369,21 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if engine.multilingual and args.language is None and summary.language and not args.json:
         print(f"whisperdesk: language: {summary.language} (detected once for the session)", file=sys.stderr)
+    return _report_input(source.name, summary)
+
+
+def _report_input(name: str, summary: Summary) -> int:
+    """No speech, or clipped input, said at the end: exit 1 where clipping explains an empty transcript
+    or garbled it (audio/levels.py), a warning otherwise."""
+    problem = summary.input_problem
     if not summary.text:
-        print(f"whisperdesk: warning: {source.name}: no speech heard", file=sys.stderr)
+        if problem:
+            error(f"{name}: no speech heard: {problem}")
+            return 1
+        print(f"whisperdesk: warning: {name}: no speech heard", file=sys.stderr)
+    elif problem and summary.input_unreliable:
+        error(f"{name}: {problem}")
+        return 1
+    elif problem:
+        print(f"whisperdesk: warning: {name}: {problem}", file=sys.stderr)
     return 0

@@ -126,15 +126,25 @@ class _InOrder:
 
 
 def _report(result: FileResult, args: argparse.Namespace, written: set[Path]) -> bool:
-    """Write one file's transcript; False (one error line) when it cannot be written: the next file goes on."""
+    """Write one file's transcript; False (one error line) when it cannot be written, or when the audio
+    decoded was not the file's (cut short, clipped out of shape: written all the same): the next file goes on."""
+    problems = "; ".join(result.native.problems)  # never a silent empty, partial or garbled result
+    failed = bool(problems) and (not result.transcript.text or result.native.unreliable)
     if not result.transcript.text:
+        if failed:
+            error(f"{result.file}: no speech found: {problems}")
+            return False
         print(f"whisperdesk: warning: {result.file}: no speech found", file=sys.stderr)
+    elif failed:  # the transcript is still written, and the exit status says it is not the whole file's
+        error(f"{result.file}: {problems}")
+    elif problems:
+        print(f"whisperdesk: warning: {result.file}: {problems}", file=sys.stderr)
     try:
         emit(result, args.format, args.output_dir, written)
     except OSError as exc:
         error(f"{result.file}: cannot write its transcript: {one_line(exc)}")
         return False
-    return True
+    return not failed
 
 
 def run_on_servers(args: argparse.Namespace, servers: list[RemoteServer], options: TranscribeOptions) -> int:
@@ -146,7 +156,21 @@ def run_on_servers(args: argparse.Namespace, servers: list[RemoteServer], option
     return 1 if writer.failures else 0
 
 
+SUBTITLE_FORMATS = ("srt", "vtt")  # one file's cues per document: several in one stream are not valid
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse what no reader could use, before any file is transcribed: subtitles of several files
+    concatenated on stdout (cue numbers and times restart, VTT headers repeat)."""
+    if args.format in SUBTITLE_FORMATS and args.output_dir is None and len(args.files) > 1:
+        raise UserError(
+            f"--format {args.format} with several files needs --output-dir (one subtitle file each): "
+            "on stdout their cues would run together"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
+    check_output(args)
     options = options_from_args(args)
     servers = servers_from_args(args)
     if servers:

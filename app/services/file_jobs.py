@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+
+import numpy as np
 
 from audio.decode import NativeFormat, ProgressFn, decode_to_contract, iter_contract_blocks, probe
 from inference.loader import LoadedModel
@@ -89,6 +91,10 @@ class FileResult:
                 "sample_format": self.native.sample_format,
                 "container": self.native.container,
                 "duration_s": self.native.duration_s,
+                "peak": self.native.peak,
+                "clipped_fraction": self.native.clipped_fraction,
+                "decoded_s": self.native.decoded_s,
+                "missing_s": self.native.missing_s,
             },
             "pipeline": self._pipeline_record(),
             "segments": [asdict(s) for s in self.transcript.segments],
@@ -121,13 +127,20 @@ def transcribe_file(
     native = probe(path)
     if in_pieces(native.duration_s):
         # a long file: transcribed piece by piece while it is decoded, never whole in memory
-        blocks = (samples for _, samples in iter_contract_blocks(path))
+        decoded = [native]  # the last block's format carries the decoded level
+
+        def blocks() -> Iterator[np.ndarray]:
+            for fmt, samples in iter_contract_blocks(path):
+                decoded[0] = fmt
+                yield samples
+
         if isinstance(loaded, RemoteServer):
             transcript = transcribe_remote_blocks(
-                loaded, blocks, native.duration_s, options, progress, cancel, on_segment
+                loaded, blocks(), native.duration_s, options, progress, cancel, on_segment
             )
         else:
-            transcript = transcribe_blocks(loaded, blocks, native.duration_s, options, progress, cancel, on_segment)
+            transcript = transcribe_blocks(loaded, blocks(), native.duration_s, options, progress, cancel, on_segment)
+        native = decoded[0]
     else:
         audio, native = decode_to_contract(path, progress=decode_progress)
         if isinstance(loaded, RemoteServer):

@@ -330,4 +330,6 @@ class LiveSession:
             error=self.error,
             language=self.transcriber.language,
             phrase_latency_median_s=median(self.transcriber.stats.phrase_latency_s),
+            input_problem=self._stream.level_problem,
+            input_unreliable=self._stream.clipped_badly,
         )

@@ -29,9 +29,11 @@ ServerFn = Callable[[], RemoteServer | None]  # the server files go to now (None
 
 def result_note(result: FileResult) -> str:
     """Short row text for a finished file: its length and speed, the language a multilingual model
-    heard (with its probability) and whether it was translated, or that it had no speech."""
+    heard (with its probability) and whether it was translated, or that it had no speech; and what was
+    wrong with its audio (clipped, cut short), when something was."""
+    problem = "; ".join(result.native.problems)  # clipped or cut short: said on the row, never silent
     if not result.transcript.text:
-        return "no speech found"
+        return f"no speech found: {problem}" if problem else "no speech found"
     note = f"{result.transcript.duration_s:.1f} s of audio in {result.processing_s:.1f} s"
     if result.model.info.multilingual:
         note += f" · {result.transcript.language} ({result.transcript.language_probability:.0%})"
@@ -39,7 +41,7 @@ def result_note(result: FileResult) -> str:
         note += " → English"
     if isinstance(result.model, RemoteServer):
         note += f" · on {result.model.display}"
-    return note
+    return f"{note} · {problem}" if problem else note
 
 
 class FilesController:

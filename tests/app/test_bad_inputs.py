@@ -3,6 +3,7 @@ exit status 1, no traceback, and the good file in the same command is still tran
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,7 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.cli import main
+from app.commands import live as live_command
+from app.services.file_jobs import transcribe_file
+from app.window.files_controller import result_note
 from audio.constants import SAMPLE_RATE
+from audio.decode import decode_to_contract
+from audio.levels import CLIPPED_FAIL_FRACTION, CLIPPED_WARN_FRACTION, level_problem
 from tests.media import WAVE_FORMAT_IEEE_FLOAT, sine, write_video, write_wav
 
 pytestmark = pytest.mark.model
@@ -33,6 +40,16 @@ def _float_wav_with(value: float) -> Callable[[Path, Path], Path]:
     return make
 
 
+def _mis_scaled(folder: Path, audio_dir: Path) -> Path:
+    """The good file as float samples 1000 times too loud (int16-sized values in a float WAV)."""
+    return _scaled_float_wav(audio_dir / GOOD, 1000.0, folder / "mis_scaled.wav")
+
+
+def _scaled_float_wav(source: Path, gain: float, path: Path) -> Path:
+    samples = decode_to_contract(source)[0].samples * np.float32(gain)
+    return write_wav(path, samples.tobytes(), SAMPLE_RATE, 1, 32, WAVE_FORMAT_IEEE_FLOAT)
+
+
 def _pcm_wav_at(rate: int) -> Callable[[Path, Path], Path]:
     def make(folder: Path, audio_dir: Path) -> Path:
         data = (sine(440, 0.5, 8000) * 32767).astype(np.int16).tobytes()
@@ -45,6 +62,18 @@ def _truncated_flac(keep: float) -> Callable[[Path, Path], Path]:
     def make(folder: Path, audio_dir: Path) -> Path:
         data = (audio_dir / FLAC).read_bytes()
         path = folder / f"truncated_{keep}.flac"
+        path.write_bytes(data[: int(len(data) * keep)])
+        return path
+
+    return make
+
+
+def _cut(name: str, keep: float) -> Callable[[Path, Path], Path]:
+    """A file cut short as an interrupted download leaves it: FFmpeg decodes it without an error."""
+
+    def make(folder: Path, audio_dir: Path) -> Path:
+        data = (audio_dir / name).read_bytes()
+        path = folder / f"cut_{name}"
         path.write_bytes(data[: int(len(data) * keep)])
         return path
 
@@ -75,10 +104,13 @@ CASES = {
     "truncated flac": (_truncated_flac(0.4), "corrupt or truncated audio"),
     "header-only flac": (_truncated_flac(0.002), "not a readable audio/video file"),
     "corrupt flac": (_corrupt_flac, "corrupt or truncated audio"),
+    "truncated wav": (_cut("ljspeech_LJ001-0001.wav", 0.4), "truncated: its header says 9.7 s of audio but"),
+    "truncated mp3": (_cut("ljspeech_LJ001-0005.mp3", 0.5), "truncated: its header says 8.1 s of audio but"),
     "text renamed .wav": (_write("notes.wav", b"meeting notes, not audio\n" * 40), "not a readable audio/video file"),
     "no audio stream": (lambda d, a: write_video(d / "video_only.mp4", 1.0), "has no audio stream"),
     "NaN samples": (_float_wav_with(np.nan), "non-finite sample (NaN or Inf) at 0.375 s"),
     "Inf samples": (_float_wav_with(np.inf), "non-finite sample (NaN or Inf) at 0.375 s"),
+    "1000x full scale": (_mis_scaled, "of its samples are beyond full scale (peak"),
     "1 Hz rate": (_pcm_wav_at(1), "sample rate 1 Hz is outside the supported 8000-192000 Hz"),
     "1 MHz rate": (_pcm_wav_at(1_000_000), "sample rate 1000000 Hz is outside the supported"),
     "missing file": (lambda d, a: d / "missing.wav", "no such file"),
@@ -170,3 +202,35 @@ def test_unreadable_file_and_directory(tmp_path, audio_dir):
         f"whisperdesk: error: {locked}: is a directory, not a file",
     ]
     assert GOOD_WORDS in done.stdout.lower()
+
+
+def test_lightly_clipped_input_is_transcribed_with_a_warning(cli, tmp_path, audio_dir):
+    """A float file a few times too loud: the words are right, exit 0, one warning line with the share
+    clipped, and the JSON record carries the decoded peak and share."""
+    source = audio_dir / GOOD
+    peak = float(np.abs(decode_to_contract(source)[0].samples).max())
+    hot = _scaled_float_wav(source, 1.6 / peak, tmp_path / "hot.wav")  # its loudest stretch over full scale
+    status, out, err = cli("transcribe", str(hot), "--format", "json", "--no-progress")
+    record = json.loads(out)
+    share = record["input"]["clipped_fraction"]
+    assert CLIPPED_WARN_FRACTION <= share < CLIPPED_FAIL_FRACTION  # the case this test is about
+    assert record["input"]["peak"] == pytest.approx(1.6, rel=1e-3)
+    assert status == 0 and GOOD_WORDS in record["text"].lower()
+    assert err == f"whisperdesk: warning: {hot}: {level_problem(record['input']['peak'], share)}\n"
+
+
+def test_live_replay_of_a_mis_scaled_file_exits_non_zero(tmp_path, audio_dir, capfd, monkeypatch, tiny_model):
+    """`live --simulate` goes through the same converter: its session ends on one error line, exit 1."""
+    monkeypatch.setattr(live_command, "load_from_args", lambda args: tiny_model)
+    bad = _mis_scaled(tmp_path, audio_dir)
+    assert main(["live", "--fast", "--simulate", str(bad)]) == 1
+    err = capfd.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("whisperdesk: error: file mis_scaled.wav: "), err
+    assert "of its samples are beyond full scale" in err[0]
+
+
+def test_the_queue_row_says_the_input_was_clipped(tmp_path, audio_dir, tiny_model):
+    """The window's file queue gives the same line on the finished row, after its usual note."""
+    result = transcribe_file(_mis_scaled(tmp_path, audio_dir), tiny_model)
+    note = result_note(result)
+    assert note.endswith(f" · {result.native.problems[0]}") and " s of audio in " in note, note

@@ -197,3 +197,23 @@ def test_a_vocabulary_file_that_is_not_there_is_not_taken_for_words(tmp_path, ca
     assert vocabulary_arg("Hammurabi, AC/DC") == ("Hammurabi", "AC/DC")
     (tmp_path / "terms.txt").write_text("woodcutters\nflour, Hammurabi\n")
     assert vocabulary_arg(str(tmp_path / "terms.txt")) == ("woodcutters", "flour", "Hammurabi")
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_subtitles_of_several_files_on_stdout_are_refused(fmt, tmp_path, capsys):
+    """Concatenated SRT/VTT restarts its cue numbers and times (and repeats WEBVTT): refused before any
+    file is read, with the way out named; one file, or several with --output-dir, are not refused."""
+    from app.cli import main
+    from app.commands.transcribe import check_output
+
+    files = [str(tmp_path / "a.wav"), str(tmp_path / "b.wav")]  # never read: the refusal comes first
+    assert main(["transcribe", *files, "--format", fmt]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert _one_error_line(captured.err) == (
+        f"whisperdesk: error: --format {fmt} with several files needs --output-dir (one subtitle file each): "
+        "on stdout their cues would run together"
+    )
+    for allowed in ({"files": files[:1], "output_dir": None}, {"files": files, "output_dir": tmp_path}):
+        check_output(SimpleNamespace(format=fmt, **allowed))
+    check_output(SimpleNamespace(format="json", files=files, output_dir=None))  # one JSON object per line

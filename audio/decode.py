@@ -54,7 +54,7 @@ class NativeFormat:
     @property
     def unreliable(self) -> bool:
         """A transcript of this audio is not the file's: it was cut short, or clipped out of shape."""
-        return self.missing_s is not None or clipped_badly(self.clipped_fraction)
+        return self.missing_s is not None or clipped_badly(self.peak, self.clipped_fraction)
 
 
 def _check_path(path: Path) -> None:
@@ -85,7 +85,11 @@ def _open(path: Path) -> tuple[av.container.InputContainer, av.audio.stream.Audi
     if not container.streams.audio:
         container.close()
         raise DecodeError("has no audio stream")
-    return container, container.streams.audio[0]
+    stream = container.streams.audio[0]
+    if stream.codec_context is None:  # FFmpeg found a stream but has no decoder for it (an unknown WAV format tag)
+        container.close()
+        raise DecodeError("its audio is in a format FFmpeg cannot decode (unknown codec)")
+    return container, stream
 
 
 def _ffmpeg_reason(exc: Exception) -> str:
@@ -185,7 +189,7 @@ def iter_contract_blocks(
         raise DecodeError("contains no audio samples (zero-length audio)")
     tail = converter.flush()
     decoded_s = converter.frames_in / fmt.sample_rate
-    missing = missing_s(Path(path), fmt.container, fmt.duration_s, decoded_s)
+    missing = missing_s(Path(path), fmt.container, fmt.sample_rate, fmt.duration_s, decoded_s)
     clipped = converter.clipped_fraction
     yield replace(fmt, peak=converter.peak, clipped_fraction=clipped, decoded_s=decoded_s, missing_s=missing), tail
 

@@ -130,7 +130,7 @@ class ContractStream:
 
     @property
     def clipped_badly(self) -> bool:
-        return clipped_badly(self._converter.clipped_fraction)
+        return clipped_badly(self._converter.peak, self._converter.clipped_fraction)
 
     def _stamp(self, samples: np.ndarray) -> ContractChunk:
         lag = self._converter.frames_in / self._sample_rate - self._converter.samples_out / SAMPLE_RATE

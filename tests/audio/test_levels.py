@@ -8,7 +8,7 @@ import pytest
 
 from audio.convert import StreamConverter
 from audio.decode import decode_to_contract, probe
-from audio.levels import CLIPPED_FAIL_FRACTION, CLIPPED_WARN_FRACTION, clipped_badly, level_problem
+from audio.levels import CLIPPED_FAIL_FRACTION, CLIPPED_WARN_FRACTION, MIS_SCALED_PEAK, clipped_badly, level_problem
 from audio.sources import CapturedBlock, ContractStream
 from tests.media import WAVE_FORMAT_IEEE_FLOAT, sine, write_wav
 
@@ -52,25 +52,31 @@ def test_the_mean_of_the_channels_is_what_counts():
 
 
 def test_level_problem_thresholds():
-    """Below the warning share: nothing; above it: one line with the share and the peak; past the failing
-    share: clipped badly."""
+    """Below the warning share: nothing; above it: one line with the share and the peak, naming a codec's
+    overshoot below MIS_SCALED_PEAK; clipped badly only with a mis-scaling peak and the failing share."""
     assert level_problem(None, 0.5) is None  # only probed, never decoded
     assert level_problem(1.2, CLIPPED_WARN_FRACTION / 2) is None
     line = level_problem(782.7, 0.956)
     assert line is not None and "\n" not in line
-    assert line.startswith("95.6% of its samples are beyond full scale (peak 782.7 times the ±1.0 limit)")
-    assert level_problem(1.5, CLIPPED_WARN_FRACTION) is not None
-    assert not clipped_badly(CLIPPED_FAIL_FRACTION / 2) and clipped_badly(CLIPPED_FAIL_FRACTION)
+    assert line == (
+        "95.6% of its samples are beyond full scale (peak 782.7 times the ±1.0 limit) and were clipped: "
+        "the file's levels are mis-scaled, so its words are not to be trusted"
+    )
+    overshoot = level_problem(1.96, 0.14)  # loud speech as Opus: transcribed as its WAV was
+    assert overshoot is not None and overshoot.endswith("(a recording too loud, or a lossy codec's overshoot)")
+    assert not clipped_badly(1.96, 0.14)
+    assert not clipped_badly(MIS_SCALED_PEAK, CLIPPED_FAIL_FRACTION / 2)
+    assert clipped_badly(MIS_SCALED_PEAK, CLIPPED_FAIL_FRACTION)
 
 
 def test_decoded_format_carries_the_level(tmp_path):
-    """A float WAV at 3x full scale: probing says nothing of its level, decoding gives peak and share."""
-    samples = sine(220, 1.0, 16000, amplitude=3.0)
+    """A float WAV at 5x full scale: probing says nothing of its level, decoding gives peak and share."""
+    samples = sine(220, 1.0, 16000, amplitude=5.0)
     path = write_wav(tmp_path / "hot.wav", samples.tobytes(), 16000, 1, 32, WAVE_FORMAT_IEEE_FLOAT)
     assert probe(path).peak is None and probe(path).problems == []
     audio, native = decode_to_contract(path)
     expected = np.count_nonzero(np.abs(samples) > 1.0) / samples.size
-    assert native.peak == pytest.approx(3.0, rel=1e-3)
+    assert native.peak == pytest.approx(5.0, rel=1e-3)
     assert native.clipped_fraction == pytest.approx(expected)
     assert native.unreliable and len(native.problems) == 1 and native.problems[0].endswith("not to be trusted")
     assert np.abs(audio.samples).max() <= 1.0  # the contract still holds: clipped, not passed on
@@ -79,8 +85,8 @@ def test_decoded_format_carries_the_level(tmp_path):
 def test_a_live_stream_reports_its_clipping():
     """A replayed or captured source goes through the same count: ContractStream says it too."""
     warned, failed = ContractStream(48000, 1), ContractStream(48000, 1)
-    warned.feed(CapturedBlock(_with_overs(4800, list(range(0, 4800, 20))), captured_at=0.0))  # 5% clipped
-    failed.feed(CapturedBlock(_with_overs(4800, list(range(0, 4800, 10))), captured_at=0.0))  # 10% clipped
+    warned.feed(CapturedBlock(_with_overs(4800, list(range(0, 4800, 10))), captured_at=0.0))  # 10% at 3x
+    failed.feed(CapturedBlock(_with_overs(4800, list(range(0, 4800, 10)), 5.0), captured_at=0.0))  # 10% at 5x
     for stream in (warned, failed):
         stream.flush()
     assert warned.level_problem is not None and not warned.clipped_badly

@@ -82,6 +82,10 @@ class StreamingOptions:
     min_commit_prob: float | None = 0.5  # a less likely word needs one more agreeing hypothesis
     min_buffer_s: float = 0.5  # no model run on less audio than this
     trim_s: float = 10.0  # past this buffer length, cut at the last committed pause or segment end
+    # A trim keeps at least this much audio after its cut: a new phrase's first words are read with the
+    # phrase before it still in the buffer ("stuff it" came out "Stuffered" in a buffer cut 0.3 s before it).
+    # Paced, 12 seeds of the shared set: WER 2.63% against 3.20% at 0, commits 0.07 s later (README).
+    trim_min_tail_s: float = 3.0
     max_buffer_s: float = 20.0  # hard cap: cut at the committed end (Whisper's window is 30 s)
     prompt_chars: int = 100  # tail of the committed text given as initial_prompt
     vad_gate: bool = True  # skip the model while the buffer holds no speech
@@ -145,6 +149,7 @@ class StreamingOptions:
             condition_on_previous_text=True,
             min_buffer_s=1.0,
             trim_s=15.0,
+            trim_min_tail_s=0.0,
             max_buffer_s=29.0,
             vad_gate=False,
             vad_finalize=False,
@@ -581,9 +586,11 @@ class OnlineTranscriber:
         committed_end = self._hyp.committed_end
         if buffer.duration_s > opts.trim_s:
             cuts = self._safe_cuts(speech) if self._detector else []
-            if not cuts:  # continuous speech: committed segment ends (whisper_streaming's cut points)
-                cuts = list(segment_ends)
+            if not cuts:  # continuous speech: ends of segments whose words are all committed (whisper_streaming's
+                # cut points); a pause's slack past the committed end would cut off a short last word uncommitted
+                cuts = [t for t in segment_ends if t <= committed_end + opts.commit_tolerance_s]
             cuts = [t for t in cuts if buffer.start_s < t <= max(committed_end, self._settled_end) + PAUSE_CUT_MAX_S]
+            cuts = [t for t in cuts if t <= buffer.end_s - opts.trim_min_tail_s]
             later = [t for t in cuts if t >= buffer.end_s - opts.trim_s / 2]
             if cuts:
                 buffer.trim_to(min(later) if later else max(cuts))

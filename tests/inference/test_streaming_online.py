@@ -165,7 +165,7 @@ def test_cost_per_step_stays_bounded_in_a_long_session():
     transcriber.finish()
     lengths = [c["end"] - c["start"] for c in model.calls]
     assert max(lengths) <= options.max_buffer_s
-    assert max(lengths[-100:]) <= options.trim_s + 2 * options.step_s
+    assert max(lengths[-100:]) <= options.trim_s + options.trim_min_tail_s + 2 * options.step_s
     assert transcriber.committed_text == spoken_text(words)
     assert len(transcriber._clock._ends) < 400  # capture marks are pruned with the buffer
 
@@ -479,3 +479,35 @@ def test_speech_the_model_finds_no_words_in_does_not_keep_it_running_through_the
     feed(transcriber, 8.0, 14.0)  # 6 more seconds of silence
     assert len(model.calls) == runs_then
     assert transcriber.committed_text == spoken_text(spoken)
+
+
+def _trimmed_buffers(options: StreamingOptions) -> list[float]:
+    """Lengths of the buffers the model got just after a trim moved the buffer start, in a session of
+    9 s phrases with 1 s pauses (each pause commits its phrase, so each is a cut; a phrase longer than
+    trim_s / 2 leaves a trim no cut but the pause just before the next one)."""
+    phrases = [(k * 10.0, " ".join(f"p{k}w{i}" for i in range(30))) for k in range(7)]
+    words = script(*phrases, word_s=0.3)
+    transcriber, model = make(words, options)
+    feed(transcriber, 0.0, 70.0)
+    transcriber.finish()
+    assert transcriber.committed_text == spoken_text(words)
+    return [b["end"] - b["start"] for a, b in itertools.pairwise(model.calls) if b["start"] > a["start"] + 1e-6]
+
+
+def test_a_trim_keeps_the_new_phrase_s_first_seconds_with_the_phrase_before():
+    """A trim waits until the new phrase has trim_min_tail_s of audio after the cut, so its first words are
+    read with the previous phrase still in the buffer ("stuff it" came out "Stuffered" in a buffer cut
+    0.3 s before it); without the rule the model gets a buffer of a few tenths of a second."""
+    with_rule = _trimmed_buffers(replace(StreamingOptions(), trim_min_tail_s=3.0))
+    without = _trimmed_buffers(replace(StreamingOptions(), trim_min_tail_s=0.0))
+    assert with_rule and without
+    assert min(with_rule) >= 3.0
+    assert min(without) < 1.0
+
+
+def test_a_trim_at_a_segment_end_never_cuts_off_an_uncommitted_word():
+    """A buffer past trim_s with no committed pause is cut at a segment end, which must be committed: the
+    pause's 0.3 s slack past the committed end once let a trim drop each phrase's uncommitted last word
+    (0.3 s long here: 6 of 210 words lost)."""
+    for tail in (0.0, 3.0):
+        _trimmed_buffers(replace(StreamingOptions(), trim_min_tail_s=tail))  # asserts every word, once, in order

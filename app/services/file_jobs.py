@@ -127,7 +127,7 @@ def transcribe_file(
     native = probe(path)
     if in_pieces(native.duration_s):
         # a long file: transcribed piece by piece while it is decoded, never whole in memory
-        decoded = [native]  # the last block's format carries the decoded level
+        decoded = [native]  # the last block's format carries what decoding found (level, length)
 
         def blocks() -> Iterator[np.ndarray]:
             for fmt, samples in iter_contract_blocks(path):

@@ -58,16 +58,6 @@ def _pcm_wav_at(rate: int) -> Callable[[Path, Path], Path]:
     return make
 
 
-def _truncated_flac(keep: float) -> Callable[[Path, Path], Path]:
-    def make(folder: Path, audio_dir: Path) -> Path:
-        data = (audio_dir / FLAC).read_bytes()
-        path = folder / f"truncated_{keep}.flac"
-        path.write_bytes(data[: int(len(data) * keep)])
-        return path
-
-    return make
-
-
 def _cut(name: str, keep: float) -> Callable[[Path, Path], Path]:
     """A file cut short as an interrupted download leaves it: FFmpeg decodes it without an error."""
 
@@ -101,8 +91,8 @@ def _write(name: str, data: bytes) -> Callable[[Path, Path], Path]:
 CASES = {
     "empty file": (_write("empty.wav", b""), "empty file (0 bytes)"),
     "zero-length audio": (lambda d, a: write_wav(d / "zero.wav", b"", SAMPLE_RATE, 1, 16), "zero-length audio"),
-    "truncated flac": (_truncated_flac(0.4), "corrupt or truncated audio"),
-    "header-only flac": (_truncated_flac(0.002), "not a readable audio/video file"),
+    "truncated flac": (_cut(FLAC, 0.4), "corrupt or truncated audio"),
+    "header-only flac": (_cut(FLAC, 0.002), "not a readable audio/video file"),
     "corrupt flac": (_corrupt_flac, "corrupt or truncated audio"),
     "truncated wav": (_cut("ljspeech_LJ001-0001.wav", 0.4), "truncated: its header says 9.7 s of audio but the"),
     "truncated mp3": (_cut("ljspeech_LJ001-0005.mp3", 0.5), "truncated: its header says 8.1 s of audio but"),

@@ -25,19 +25,6 @@ def _cut(source: Path, keep: float, path: Path) -> Path:
     return path
 
 
-def _mp3_without_length_tag(path: Path, seconds: float) -> Path:
-    """An MP3 with no Xing/Info frame: FFmpeg can only estimate its length from the bit rate."""
-    samples = sine(300, seconds, SAMPLE_RATE)
-    with av.open(str(path), "w", options={"write_xing": "0"}) as out:
-        stream = out.add_stream("libmp3lame", rate=SAMPLE_RATE, layout="mono")
-        stream.bit_rate = MP3_BIT_RATE
-        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
-        frame.sample_rate, frame.pts = SAMPLE_RATE, 0
-        for packet in [*stream.encode(frame), *stream.encode(None)]:
-            out.mux(packet)
-    return path
-
-
 def test_a_cut_wav_is_found_to_the_sample(tmp_path, audio_dir):
     """A third of a 16-bit WAV: what is missing is exactly the declared data the file does not hold."""
     source = audio_dir / WAV
@@ -74,7 +61,7 @@ def test_whole_files_are_not_called_cut(name, audio_dir):
 def test_an_estimated_length_never_counts(tmp_path):
     """Without a length tag FFmpeg estimates an MP3's length from its size, whole or cut: neither is called
     cut (nothing can tell them apart), and no estimate is taken for a declared length."""
-    whole = _mp3_without_length_tag(tmp_path / "whole.mp3", 6.0)
+    whole = _mp3(tmp_path / "whole.mp3", 6.0, length_tag=False)
     cut = _cut(whole, 0.5, tmp_path / "cut.mp3")
     assert mp3_declared_s(whole, SAMPLE_RATE) is None
     for path in (whole, cut):
@@ -118,10 +105,11 @@ def test_truncation_problem_is_one_line():
     )
 
 
-def _mp3(path: Path, seconds: float, freq: float = 300) -> Path:
-    """An MP3 as FFmpeg writes it: an ID3v2 tag, then a first frame with the Xing/Info frame count."""
+def _mp3(path: Path, seconds: float, freq: float = 300, length_tag: bool = True) -> Path:
+    """An MP3 as FFmpeg writes it: an ID3v2 tag, then a first frame with the Xing/Info frame count (without
+    `length_tag`, no such frame: FFmpeg can only estimate the length from the bit rate)."""
     samples = sine(freq, seconds, SAMPLE_RATE)
-    with av.open(str(path), "w") as out:
+    with av.open(str(path), "w", options={} if length_tag else {"write_xing": "0"}) as out:
         stream = out.add_stream("libmp3lame", rate=SAMPLE_RATE, layout="mono")
         stream.bit_rate = MP3_BIT_RATE
         frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
